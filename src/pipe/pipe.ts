@@ -17,11 +17,14 @@ import { RingQueue } from "../util/ring-queue";
  * Life cycle, one line per state:
  * - open: writes and reads both work.
  * - ended: the writer called end(); the reader drains what is queued, then `done` is true.
- * - closed: the reader called close(); what was queued is dropped and writes are discarded.
+ * - closed: the reader called close(); what was queued is dropped and writes are refused.
+ *
+ * `onDone` fires once, when an ended pipe has been read empty (at end() if it already was).
  */
 export class Pipe {
   onReadable: (() => void) | undefined = undefined;
   onWritable: (() => void) | undefined = undefined;
+  onDone: (() => void) | undefined = undefined;
 
   readonly #queue = new RingQueue<Message>();
   readonly #hwm: number;
@@ -48,8 +51,7 @@ export class Pipe {
 
   /** True when a write would be refused right now. */
   get full(): boolean {
-    if (this.#closed) return false;
-    if (this.#ended) return true;
+    if (this.#closed || this.#ended) return true;
     return !this.#conflate && this.#hwm > 0 && this.#queue.length >= this.#hwm;
   }
 
@@ -66,10 +68,9 @@ export class Pipe {
     return this.#closed;
   }
 
-  /** Queues a message. Returns false (and queues nothing) when full; the writer then waits for onWritable. */
+  /** Queues a message. Returns false (and queues nothing) when full or closed; the writer then waits for onWritable. */
   write(message: Message): boolean {
-    if (this.#closed) return true;
-    if (this.#ended) return false;
+    if (this.#closed || this.#ended) return false;
     if (this.#conflate) {
       if (this.#queue.length > 0) this.#queue.shift();
     } else if (this.#hwm > 0 && this.#queue.length >= this.#hwm) {
@@ -95,7 +96,15 @@ export class Pipe {
       this.#writerWaiting = false;
       this.onWritable?.();
     }
+    if (this.#ended && this.#queue.length === 0) this.onDone?.();
     return message;
+  }
+
+  /** True when a message is waiting; otherwise arms the reader so the next write signals onReadable. */
+  checkRead(): boolean {
+    if (this.#queue.length > 0) return true;
+    this.#readerWaiting = true;
+    return false;
   }
 
   peek(): Message | undefined {
@@ -106,6 +115,7 @@ export class Pipe {
   end(): void {
     if (this.#ended || this.#closed) return;
     this.#ended = true;
+    if (this.#queue.length === 0) this.onDone?.();
     if (this.#readerWaiting) {
       this.#readerWaiting = false;
       this.onReadable?.();

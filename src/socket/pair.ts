@@ -1,0 +1,46 @@
+import type { Message } from "../message";
+import type { Peer } from "../pipe/peer";
+import { SocketType } from "../socket-type";
+import type { Context } from "../context";
+import type { ReadableOptions, WritableOptions } from "./options";
+import { makeReadable, makeWritable, Socket, type Readable, type Writable } from "./socket";
+
+/** PAIR (RFC 31): exactly one peer at a time; a second one is refused while the first is attached. */
+export class Pair extends Socket {
+  #peer: Peer | undefined = undefined;
+
+  constructor(options?: Partial<ReadableOptions & WritableOptions> & { context?: Context }) {
+    super(SocketType.PAIR, options);
+    this.applyOptions(options);
+  }
+
+  protected override attach(peer: Peer): boolean {
+    if (this.#peer !== undefined) return false;
+    this.#peer = peer;
+    return true;
+  }
+
+  protected override detach(peer: Peer): void {
+    if (this.#peer === peer) this.#peer = undefined;
+  }
+
+  protected override get canSend(): boolean {
+    return this.#peer !== undefined && !this.#peer.outbound.full;
+  }
+
+  protected override xsend(message: Message): boolean {
+    return this.#peer !== undefined && this.#peer.outbound.write(message);
+  }
+
+  protected override get canReceive(): boolean {
+    return this.#peer !== undefined && this.#peer.inbound.checkRead();
+  }
+
+  protected override xreceive(): Message | undefined {
+    return this.#peer?.inbound.read();
+  }
+}
+
+export interface Pair extends Readable, Writable, ReadableOptions, WritableOptions {}
+makeReadable(Pair);
+makeWritable(Pair);
