@@ -1,4 +1,5 @@
 import { constants } from "node:os";
+import { getSystemErrorMap } from "node:util";
 
 /** Codes that libzmq defines itself; their numbers are fixed (ZMQ_HAUSNUMERO + n). */
 const ZMQ_ERRNO: Record<string, number> = {
@@ -45,9 +46,16 @@ export function errnoOf(code: string): number {
   return ZMQ_ERRNO[code] ?? (constants.errno as Record<string, number>)[code] ?? 0;
 }
 
+/** The strerror text for a POSIX code ("ENODEV" → "No such device"), as libzmq's zmq_strerror gives it. */
+function systemMessage(errno: number): string | undefined {
+  const text = getSystemErrorMap().get(-errno)?.[1];
+  return text === undefined ? undefined : text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 export function zmqError(code: ErrorCode, message?: string, address?: string): ZmqError {
-  const error = new Error(message ?? MESSAGES[code] ?? code) as ZmqError;
-  error.errno = errnoOf(code);
+  const errno = errnoOf(code);
+  const error = new Error(message ?? MESSAGES[code] ?? systemMessage(errno) ?? code) as ZmqError;
+  error.errno = errno;
   error.code = code;
   if (address !== undefined) error.address = address;
   return error;

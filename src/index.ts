@@ -13,6 +13,10 @@ export type { EventName as EventType } from "./session/peer-owner";
 export { Push } from "./socket/push";
 export { Pull } from "./socket/pull";
 export { Pair } from "./socket/pair";
+export { Request } from "./socket/request";
+export { Reply } from "./socket/reply";
+export { Dealer } from "./socket/dealer";
+export { Router } from "./socket/router";
 export type { MessageLike } from "./message";
 export type { ZmqError as ErrnoError } from "./errors";
 

@@ -8,6 +8,8 @@ export interface PeerInfo {
   identity: Buffer;
   /** Every READY property, names lower-cased (names are case-insensitive, RFC 37). */
   metadata: Map<string, Buffer>;
+  /** ROUTER/STREAM connect(addr, {routingId}): the id the application gave this peer. */
+  connectRoutingId?: Buffer;
   /** The endpoint this connection belongs to, as the user wrote it for connect, or the bound endpoint. */
   endpoint: string;
 }

@@ -96,12 +96,15 @@ export class Distributor {
    * With `noDrop`: true when every receiver's pipe has room, so `sendToMatching` would drop
    * nothing. When false, the full pipes signal once they drain, so the socket hears an
    * `activate` and can try again. Without `noDrop` it is always true (PUB never blocks).
+   * A closed or ended pipe never has room again: it does not hold the others up (libzmq's
+   * check_hwm looks at the high-water mark only), its peer is on its way to `detach`.
    */
   get canSendToMatching(): boolean {
     if (!this.noDrop) return true;
     let ok = true;
     for (let i = 0; i < this.#matching; i++) {
-      if (!checkWrite(this.#peers.at(i).outbound)) ok = false;
+      const pipe = this.#peers.at(i).outbound;
+      if (!pipe.closed && !pipe.ended && !checkWrite(pipe)) ok = false;
     }
     return ok;
   }

@@ -1,61 +1,46 @@
 import type { Message } from "../message";
 import type { Peer } from "../pipe/peer";
 import { checkWrite } from "./check-write";
-import { PeerArray } from "./peer-array";
+import { PeerRing } from "./peer-ring";
 
 /**
  * Sends each message to the next peer, round-robin, skipping peers whose outbound pipe is
  * full (libzmq lb_t; PUSH, DEALER, REQ). A peer that refuses a write leaves the rotation
- * until the socket calls `activate(peer)` (its outbound pipe drained to the low-water mark).
+ * until the socket calls `activate(peer)` (its outbound pipe drained to the low-water
+ * mark), and then rejoins it last. Peers with room are served in strict turn: see
+ * peer-ring.ts for where this is fairer than lb_t.
  *
- * The peers are one list: the first `#active` may take messages, the rest wait for an
- * activate. `#current` is the next one to try. Messages are whole here (a Message is every
- * frame), so libzmq's mid-message states (`more`, `dropping`) do not exist.
+ * Messages are whole here (a Message is every frame), so libzmq's mid-message states
+ * (`more`, `dropping`) do not exist: a message is either queued whole or refused.
  */
 export class LoadBalancer {
-  readonly #peers = new PeerArray();
-  #active = 0;
-  #current = 0;
+  readonly #ring = new PeerRing();
   #lastPeer: Peer | undefined = undefined;
 
   /** Number of attached peers, active or not. */
   get size(): number {
-    return this.#peers.length;
+    return this.#ring.size;
   }
 
-  /** The peer that took the last message `send` accepted (REQ waits for its reply there). */
+  /** The peer that took the last message `send` accepted (REQ expects its reply from there). */
   get lastPeer(): Peer | undefined {
     return this.#lastPeer;
   }
 
   /** Adds a peer to the rotation, as active: its first write will tell. */
   attach(peer: Peer): void {
-    if (this.#peers.has(peer)) return;
-    this.#peers.push(peer);
-    this.activate(peer);
+    this.#ring.add(peer);
   }
 
   /** Forgets a peer (and `lastPeer`, if it was that one). */
   detach(peer: Peer): void {
-    const peers = this.#peers;
-    const i = peers.indexOf(peer);
-    if (i < 0) return;
-    if (i < this.#active) {
-      this.#active--;
-      peers.swap(i, this.#active);
-      if (this.#current === this.#active) this.#current = 0;
-    }
-    peers.swap(peers.indexOf(peer), peers.length - 1);
-    peers.pop();
+    this.#ring.delete(peer);
     if (this.#lastPeer === peer) this.#lastPeer = undefined;
   }
 
   /** The peer's outbound pipe has room again: put it back into the rotation. */
   activate(peer: Peer): void {
-    const i = this.#peers.indexOf(peer);
-    if (i < this.#active) return; // unknown (-1) or already active
-    this.#peers.swap(i, this.#active);
-    this.#active++;
+    this.#ring.activate(peer);
   }
 
   /**
@@ -63,36 +48,29 @@ export class LoadBalancer {
    * message was not queued anywhere, and the caller waits for an `activate`.
    */
   send(message: Message): boolean {
-    const peers = this.#peers;
-    while (this.#active > 0) {
-      const peer = peers.at(this.#current);
+    const ring = this.#ring;
+    for (let peer = ring.current; peer !== undefined; peer = ring.current) {
       if (peer.outbound.write(message)) {
         this.#lastPeer = peer;
-        if (++this.#current >= this.#active) this.#current = 0;
+        ring.advance();
         return true;
       }
-      this.#deactivateCurrent();
+      ring.deactivateCurrent(); // the refused write armed the pipe's onWritable
     }
     return false;
   }
 
   /**
    * True when `send` would succeed now (libzmq lb_t::has_out). Full peers it meets leave
-   * the rotation and will be activated once they drain, so false is always followed by an
-   * `activate` for some peer (or by an `attach`).
+   * the rotation, armed to signal once they drain, so after false an `activate` follows.
+   * It does not move the rotation on.
    */
   get canSend(): boolean {
-    while (this.#active > 0) {
-      if (checkWrite(this.#peers.at(this.#current).outbound)) return true;
-      this.#deactivateCurrent();
+    const ring = this.#ring;
+    for (let peer = ring.current; peer !== undefined; peer = ring.current) {
+      if (checkWrite(peer.outbound)) return true;
+      ring.deactivateCurrent();
     }
     return false;
-  }
-
-  /** The peer at `#current` refused a write: move the last active peer into its place. */
-  #deactivateCurrent(): void {
-    this.#active--;
-    if (this.#current < this.#active) this.#peers.swap(this.#current, this.#active);
-    else this.#current = 0;
   }
 }

@@ -22,6 +22,8 @@ export interface PeerOwner {
   linkOptions(): LinkOptions;
   /** A peer finished its handshake (or an inproc link formed). False refuses it (e.g. PAIR already has one). */
   attachPeer(peer: Peer): boolean;
+  /** A peer attached before its handshake (a connecting session, or inproc before the bind) now has its PeerInfo. */
+  peerIdentified(peer: Peer): void;
   /** The connection behind this peer is gone for good: messages already received stay readable. */
   detachPeer(peer: Peer): void;
   /** Reports a monitor event (socket.events). */

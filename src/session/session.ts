@@ -81,11 +81,13 @@ export class Session implements EngineHost {
 
   engineReady(engine: Engine, info: PeerInfo): { inbound: Pipe; outbound: Pipe } | undefined {
     if (engine !== this.#engine) return undefined;
+    if (this.#options.connectRoutingId !== undefined) info.connectRoutingId = this.#options.connectRoutingId;
     this.#owner.emitEvent("handshake", { address: this.endpoint });
     if (this.#peer === undefined) {
       if (!this.#createPeer(info)) return undefined;
     } else {
       this.#peer.info = info;
+      this.#owner.peerIdentified(this.#peer);
     }
     const peer = this.#peer!;
     // A session closing while it dialed: this engine flushes what waited, then ends (the linger timer bounds it).

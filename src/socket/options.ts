@@ -83,6 +83,10 @@ export const READABLE_OPTIONS = {
 export const ROUTING_ID_OPTION = { routingId: { type: "id", default: null } } satisfies Record<string, OptionSpec>;
 export const CONFLATE_OPTION = { conflate: wo(bool()) } satisfies Record<string, OptionSpec>;
 
+export const PROBE_ROUTER_OPTION = { probeRouter: wo(bool()) } satisfies Record<string, OptionSpec>;
+export const REQUEST_OPTIONS = { correlate: wo(bool()), relaxed: wo(bool()) } satisfies Record<string, OptionSpec>;
+export const ROUTER_OPTIONS = { mandatory: bool(false, true), handover: wo(bool()) } satisfies Record<string, OptionSpec>;
+
 export interface CommonOptions {
   affinity: number; rate: number; recoveryInterval: number; linger: number;
   reconnectInterval: number; backlog: number; reconnectMaxInterval: number; maxMessageSize: number;
@@ -101,6 +105,9 @@ export interface WritableOptions { sendBufferSize: number; sendHighWaterMark: nu
 export interface ReadableOptions { receiveBufferSize: number; receiveHighWaterMark: number; receiveTimeout: number }
 export interface RoutingIdOption { routingId: string | null }
 export interface ConflateOption { conflate: boolean }
+export interface ProbeRouterOption { probeRouter: boolean }
+export interface RequestOptions { correlate: boolean; relaxed: boolean }
+export interface RouterOptions { mandatory: boolean; handover: boolean }
 
 /** The live values of one socket's options, plus what reading/writing them needs. */
 export class OptionStore {

@@ -1,15 +1,14 @@
 import type { Message } from "../message";
 import type { Peer } from "../pipe/peer";
 import { SocketType } from "../socket-type";
-import type { Context } from "../context";
 import type { ReadableOptions, WritableOptions } from "./options";
-import { makeReadable, makeWritable, Socket, type Readable, type Writable } from "./socket";
+import { makeReadable, makeWritable, Socket, type SocketOptions, type Readable, type Writable } from "./socket";
 
 /** PAIR (RFC 31): exactly one peer at a time; a second one is refused while the first is attached. */
 export class Pair extends Socket {
   #peer: Peer | undefined = undefined;
 
-  constructor(options?: Partial<ReadableOptions & WritableOptions> & { context?: Context }) {
+  constructor(options?: SocketOptions<ReadableOptions & WritableOptions>) {
     super(SocketType.PAIR, options);
     this.applyOptions(options);
   }

@@ -2,15 +2,14 @@ import type { Message } from "../message";
 import type { Peer } from "../pipe/peer";
 import { FairQueue } from "../routing/fair-queue";
 import { SocketType } from "../socket-type";
-import type { Context } from "../context";
 import type { ConflateOption, ReadableOptions } from "./options";
-import { makeConflatable, makeReadable, Socket, type Readable } from "./socket";
+import { makeConflatable, makeReadable, Socket, type SocketOptions, type Readable } from "./socket";
 
 /** PULL (RFC 30): receives from its peers fairly, one message from each in turn. */
 export class Pull extends Socket {
   readonly #fq = new FairQueue();
 
-  constructor(options?: Partial<ReadableOptions & ConflateOption> & { context?: Context }) {
+  constructor(options?: SocketOptions<ReadableOptions & ConflateOption>) {
     super(SocketType.PULL, options);
     this.applyOptions(options);
   }

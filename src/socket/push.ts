@@ -2,15 +2,14 @@ import type { Message } from "../message";
 import type { Peer } from "../pipe/peer";
 import { LoadBalancer } from "../routing/load-balancer";
 import { SocketType } from "../socket-type";
-import type { Context } from "../context";
 import type { ConflateOption, WritableOptions } from "./options";
-import { makeConflatable, makeWritable, Socket, type Writable } from "./socket";
+import { makeConflatable, makeWritable, Socket, type SocketOptions, type Writable } from "./socket";
 
 /** PUSH (RFC 30): each message goes to the next ready peer, round-robin; send waits when none is ready. */
 export class Push extends Socket {
   readonly #lb = new LoadBalancer();
 
-  constructor(options?: Partial<WritableOptions & ConflateOption> & { context?: Context }) {
+  constructor(options?: SocketOptions<WritableOptions & ConflateOption>) {
     super(SocketType.PUSH, options);
     this.applyOptions(options);
   }

@@ -70,6 +70,8 @@ export abstract class Socket {
   protected abstract attach(peer: Peer): boolean;
   /** A peer left for good. Messages it sent before leaving may still be read. */
   protected abstract detach(peer: Peer): void;
+  /** A peer attached before its handshake now has its PeerInfo (ROUTER learns its identity here). */
+  protected identified(_peer: Peer): void {}
   /** The peer's inbound pipe has messages again. */
   protected peerReadable(_peer: Peer): void {}
   /** The peer's outbound pipe has room again. */
@@ -90,6 +92,12 @@ export abstract class Socket {
   protected xreceive(): Message | undefined {
     throw zmqError("ENOTSUP");
   }
+  /** The current value of an option, for the pattern's own use (no closed check). */
+  protected option<T>(name: string, fallback: T): T {
+    const value = this.#store.values[name];
+    return value === undefined ? fallback : (value as T);
+  }
+
   /** Lets a pattern wake a waiting send or receive after a change of its own state. */
   protected wake(): void {
     this.#serviceSend();
@@ -369,6 +377,9 @@ export abstract class Socket {
       linkOptions: () => this.#linkOptions(),
       attachPeer: (peer) => this.#attachPeer(peer),
       detachPeer: (peer) => this.#detachPeer(peer),
+      peerIdentified: (peer) => {
+        if (!this.#closed) this.identified(peer);
+      },
       emitEvent: (type, fields) => this.#emit(type, fields),
     };
   }
@@ -397,6 +408,11 @@ export abstract class Socket {
 function checkAddress(address: unknown): asserts address is string {
   if (typeof address !== "string") throw new TypeError("Address must be a string");
 }
+
+/** What a socket's constructor takes: its writable options, and the context to live in. */
+export type SocketOptions<Extra = object> = Partial<Omit<CommonOptions, "lastEndpoint" | "securityMechanism"> & Extra> & {
+  context?: Context;
+};
 
 /** Options every socket has, as properties. */
 export interface Socket extends CommonOptions {}

@@ -13,18 +13,18 @@ export interface AcceptFilterRule {
   readonly prefix: number;
 }
 
-/** Parses one filter string; throws EINVAL as libzmq's setsockopt does. */
-export function parseAcceptFilter(text: string, ipv6: boolean): AcceptFilterRule {
+/** Parses one filter string; throws EINVAL as libzmq's setsockopt does (with `address`, if given). */
+export function parseAcceptFilter(text: string, ipv6: boolean, address?: string): AcceptFilterRule {
   const slash = text.lastIndexOf("/");
   let host = slash < 0 ? text : text.slice(0, slash);
   if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
   const version = isIP(host);
-  if (version === 0 || (version === 6 && !ipv6)) throw zmqError("EINVAL");
+  if (version === 0 || (version === 6 && !ipv6)) throw zmqError("EINVAL", undefined, address);
   const family = version === 6 ? "ipv6" : "ipv4";
   const bits = version === 6 ? 128 : 32;
   if (slash < 0) return { address: host, family, prefix: bits };
   const mask = text.slice(slash + 1);
-  if (!/^[0-9]{1,3}$/.test(mask) || Number(mask) > bits) throw zmqError("EINVAL");
+  if (!/^[0-9]{1,3}$/.test(mask) || Number(mask) > bits) throw zmqError("EINVAL", undefined, address);
   return { address: host, family, prefix: Number(mask) };
 }
 
@@ -32,12 +32,12 @@ export function parseAcceptFilter(text: string, ipv6: boolean): AcceptFilterRule
 export class AcceptFilter {
   #list: BlockList | undefined;
 
-  /** Throws EINVAL on a malformed filter. */
-  constructor(filters: readonly string[] | undefined, ipv6: boolean) {
+  /** Throws EINVAL on a malformed filter, with `address` (the endpoint being bound) if given. */
+  constructor(filters: readonly string[] | undefined, ipv6: boolean, address?: string) {
     if (filters === undefined || filters.length === 0) return;
     const list = new BlockList();
     for (const text of filters) {
-      const rule = parseAcceptFilter(text, ipv6);
+      const rule = parseAcceptFilter(text, ipv6, address);
       list.addSubnet(rule.address, rule.prefix, rule.family);
     }
     this.#list = list;

@@ -50,6 +50,7 @@ export class InprocLink {
     const toBinder = this.#connecterPeer!.outbound;
     const toConnecter = this.#connecterPeer!.inbound;
     this.#connecterPeer!.info = describe(b, this.name);
+    this.connecter.owner.peerIdentified(this.#connecterPeer!);
     const peer = new Peer(toBinder, toConnecter, describe(c, this.name));
     peer.disconnect = () => this.close();
     if (!binder.owner.attachPeer(peer)) return this.close();

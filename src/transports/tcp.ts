@@ -31,7 +31,7 @@ export async function listenTcp(endpoint: TcpEndpoint, options: ListenOptions): 
 
 async function listenOnce(endpoint: TcpEndpoint, options: ListenOptions): Promise<Listener> {
   const { address } = endpoint;
-  const filter = new AcceptFilter(options.tcpAcceptFilter, options.ipv6);
+  const filter = new AcceptFilter(options.tcpAcceptFilter, options.ipv6, address);
   const host = await resolveBindHost(endpoint.host, options.ipv6, address);
   const server = createServer();
   // exclusive: never share the handle through the cluster primary; ipv6Only false: "::" is dual stack.
@@ -78,6 +78,6 @@ function setUp(stream: Socket, options: Keepalive): void {
 }
 
 /** LAST_ENDPOINT text for a bound address: IPv6 in brackets, as libzmq's tcp_address_t::to_string. */
-export function formatTcp(info: AddressInfo): string {
+function formatTcp(info: AddressInfo): string {
   return info.family === "IPv6" ? `tcp://[${info.address}]:${info.port}` : `tcp://${info.address}:${info.port}`;
 }

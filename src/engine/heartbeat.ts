@@ -1,0 +1,92 @@
+/**
+ * ZMTP heartbeats (RFC 37 "Connection Heartbeating"), with libzmq's timers
+ * (zmtp_engine.cpp) and zeromq.js's option semantics:
+ *
+ * - every `interval` ms send a PING carrying our TTL (`ttl` ms, sent in deciseconds);
+ * - after sending a PING, if no traffic at all arrives within `timeout` ms the peer is
+ *   dead ("A peer SHOULD consider the connection dead ... If it sends a PING command and
+ *   does not receive any traffic within some timeout");
+ * - when the peer's PING carries a TTL, no traffic within it means the peer is dead too
+ *   ("If it receives a PING command with a non-zero TTL and then does not receive any
+ *   further traffic within that TTL");
+ * - "a peer SHOULD treat any incoming traffic (not just a PONG reply) as a sign of life":
+ *   `received()` on every chunk cancels both deadlines.
+ *
+ * All timers are unref()ed: heartbeats never keep a process alive.
+ */
+export interface HeartbeatActions {
+  /** Send a PING with this TTL in deciseconds. */
+  ping(ttl: number): void;
+  /** The peer is dead. */
+  expired(reason: string): void;
+}
+
+export class Heartbeat {
+  readonly #interval: number;
+  readonly #timeout: number;
+  /** Our TTL in deciseconds, as the PING carries it. */
+  readonly #ttl: number;
+  readonly #actions: HeartbeatActions;
+  #pingTimer: NodeJS.Timeout | undefined = undefined;
+  #timeoutTimer: NodeJS.Timeout | undefined = undefined;
+  #ttlTimer: NodeJS.Timeout | undefined = undefined;
+
+  /** `timeout` -1 = `interval` (libzmq's default), 0 = no timeout. */
+  constructor(interval: number, timeout: number, ttl: number, actions: HeartbeatActions) {
+    this.#interval = interval > 0 ? interval : 0;
+    this.#timeout = timeout < 0 ? this.#interval : timeout;
+    this.#ttl = ttl > 0 ? Math.min(0xffff, Math.floor(ttl / 100)) : 0;
+    this.#actions = actions;
+  }
+
+  /** Starts sending PINGs (after the handshake). */
+  start(): void {
+    if (this.#interval === 0 || this.#pingTimer !== undefined) return;
+    this.#pingTimer = setInterval(this.#onPingTime, this.#interval);
+    this.#pingTimer.unref();
+  }
+
+  /** Traffic arrived: the peer is alive. */
+  received(): void {
+    if (this.#timeoutTimer !== undefined) {
+      clearTimeout(this.#timeoutTimer);
+      this.#timeoutTimer = undefined;
+    }
+    if (this.#ttlTimer !== undefined) {
+      clearTimeout(this.#ttlTimer);
+      this.#ttlTimer = undefined;
+    }
+  }
+
+  /** The peer sent a PING with this TTL (deciseconds); call after `received()`. */
+  peerPing(ttl: number): void {
+    if (ttl === 0 || this.#ttlTimer !== undefined) return;
+    this.#ttlTimer = setTimeout(this.#onTtl, ttl * 100);
+    this.#ttlTimer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.#pingTimer);
+    clearTimeout(this.#timeoutTimer);
+    clearTimeout(this.#ttlTimer);
+    this.#pingTimer = this.#timeoutTimer = this.#ttlTimer = undefined;
+  }
+
+  readonly #onPingTime = (): void => {
+    this.#actions.ping(this.#ttl);
+    if (this.#timeout > 0 && this.#timeoutTimer === undefined) {
+      this.#timeoutTimer = setTimeout(this.#onTimeout, this.#timeout);
+      this.#timeoutTimer.unref();
+    }
+  };
+
+  readonly #onTimeout = (): void => {
+    this.#timeoutTimer = undefined;
+    this.#actions.expired(`no traffic within ${this.#timeout} ms of a PING`);
+  };
+
+  readonly #onTtl = (): void => {
+    this.#ttlTimer = undefined;
+    this.#actions.expired("no traffic within the peer's heartbeat TTL");
+  };
+}
