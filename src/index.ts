@@ -17,6 +17,8 @@ export { Request } from "./socket/request";
 export { Reply } from "./socket/reply";
 export { Dealer } from "./socket/dealer";
 export { Router } from "./socket/router";
+export { Stream } from "./socket/stream";
+export { Proxy } from "./socket/proxy";
 export type { MessageLike } from "./message";
 export type { ZmqError as ErrnoError } from "./errors";
 

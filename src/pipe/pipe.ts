@@ -100,6 +100,13 @@ export class Pipe {
     return message;
   }
 
+  /** True when a write would be taken now; otherwise arms the writer so onWritable fires once there is room. */
+  checkWrite(): boolean {
+    if (!this.full) return true;
+    if (!this.#closed && !this.#ended) this.#writerWaiting = true;
+    return false;
+  }
+
   /** True when a message is waiting; otherwise arms the reader so the next write signals onReadable. */
   checkRead(): boolean {
     if (this.#queue.length > 0) return true;

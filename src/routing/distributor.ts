@@ -1,6 +1,5 @@
 import type { Message } from "../message";
 import type { Peer } from "../pipe/peer";
-import { checkWrite } from "./check-write";
 import { PeerArray } from "./peer-array";
 
 /**
@@ -104,7 +103,7 @@ export class Distributor {
     let ok = true;
     for (let i = 0; i < this.#matching; i++) {
       const pipe = this.#peers.at(i).outbound;
-      if (!pipe.closed && !pipe.ended && !checkWrite(pipe)) ok = false;
+      if (!pipe.closed && !pipe.ended && !pipe.checkWrite()) ok = false;
     }
     return ok;
   }

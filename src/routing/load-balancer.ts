@@ -1,6 +1,5 @@
 import type { Message } from "../message";
 import type { Peer } from "../pipe/peer";
-import { checkWrite } from "./check-write";
 import { PeerRing } from "./peer-ring";
 
 /**
@@ -62,13 +61,13 @@ export class LoadBalancer {
 
   /**
    * True when `send` would succeed now (libzmq lb_t::has_out). Full peers it meets leave
-   * the rotation, armed to signal once they drain, so after false an `activate` follows.
-   * It does not move the rotation on.
+   * the rotation, armed to signal once they drain, so after false an `activate` follows
+   * (or, for a pipe that closed, a `detach`). It does not move the rotation on.
    */
   get canSend(): boolean {
     const ring = this.#ring;
     for (let peer = ring.current; peer !== undefined; peer = ring.current) {
-      if (checkWrite(peer.outbound)) return true;
+      if (peer.outbound.checkWrite()) return true;
       ring.deactivateCurrent();
     }
     return false;

@@ -3,8 +3,8 @@
  * in one walk down the tree: the shared core of Trie (SUB) and MultiTrie (XPUB).
  *
  * It is a radix tree, where libzmq's trie_t spends one node per byte: each edge holds a
- * run of bytes, so the tree has at most two nodes per key however long the keys are, and
- * 100 000 random topics cost 100 000-odd small nodes, not millions. Keys are compared byte
+ * run of bytes, so the tree has at most two nodes per key however long the keys are:
+ * 100 000 topics cost at most 200 000 small nodes, not one per byte. Keys are compared byte
  * by byte and never turned into strings. Every non-root node holds a value or has at
  * least two children; `delete` restores that at once, so removed keys free their memory.
  * Labels are copies: a key's buffer (often a view into a received chunk) is never kept.

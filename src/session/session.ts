@@ -1,5 +1,6 @@
 import type { Socket as NetSocket } from "node:net";
 import { Engine, type EngineError, type EngineHost } from "../engine/engine";
+import { RawEngine } from "../engine/raw-engine";
 import { Peer, type PeerInfo } from "../pipe/peer";
 import { Pipe } from "../pipe/pipe";
 import { deferred } from "../util/deferred";
@@ -26,8 +27,10 @@ export class Session implements EngineHost {
   readonly #owner: PeerOwner;
   readonly #options: LinkOptions;
   readonly #persistent: boolean;
+  /** Pipes made at connect time and kept across reconnects (libzmq, unless immediate; never for raw STREAM links). */
+  readonly #keepsPipes: boolean;
   #peer: Peer | undefined = undefined;
-  #engine: Engine | undefined = undefined;
+  #engine: Engine | RawEngine | undefined = undefined;
   #closing = false;
   #lingerTimer: NodeJS.Timeout | undefined = undefined;
   readonly #done = deferred<void>();
@@ -38,7 +41,8 @@ export class Session implements EngineHost {
     this.#options = options;
     this.endpoint = endpoint;
     this.#persistent = persistent;
-    if (persistent && !options.immediate) this.#createPeer(unknownPeer(endpoint));
+    this.#keepsPipes = persistent && !options.immediate && options.socketType !== "STREAM";
+    if (this.#keepsPipes) this.#createPeer(unknownPeer(endpoint));
   }
 
   get connected(): boolean {
@@ -61,6 +65,10 @@ export class Session implements EngineHost {
       return;
     }
     const o = this.#options;
+    if (o.socketType === "STREAM") {
+      this.#engine = new RawEngine(stream, this.endpoint, this);
+      return this.#engine.start();
+    }
     this.#engine = new Engine(
       stream,
       {
@@ -80,7 +88,7 @@ export class Session implements EngineHost {
   }
 
   engineReady(engine: Engine, info: PeerInfo): { inbound: Pipe; outbound: Pipe } | undefined {
-    if (engine !== this.#engine) return undefined;
+    if (engine !== (this.#engine as unknown)) return undefined;
     if (this.#options.connectRoutingId !== undefined) info.connectRoutingId = this.#options.connectRoutingId;
     this.#owner.emitEvent("handshake", { address: this.endpoint });
     if (this.#peer === undefined) {
@@ -96,7 +104,7 @@ export class Session implements EngineHost {
   }
 
   engineClosed(engine: Engine, error: EngineError | undefined): void {
-    if (engine !== this.#engine) return;
+    if (engine !== (this.#engine as unknown)) return;
     this.#engine = undefined;
     if (this.#peer !== undefined) {
       // The pipes outlive this engine (connecting side): unhook it so the next engine takes over.
@@ -104,7 +112,7 @@ export class Session implements EngineHost {
       this.#peer.inbound.onWritable = undefined;
     }
     if (this.#closing) return this.#finish();
-    if (!this.#persistent || this.#options.immediate) this.#dropPeer();
+    if (!this.#keepsPipes) this.#dropPeer();
     this.onEngineLost?.(error);
   }
 

@@ -31,6 +31,11 @@ export class Endpoints {
     this.#setLastEndpoint = setLastEndpoint;
   }
 
+  /** Bound or connected to something. */
+  get linked(): boolean {
+    return this.#bound.size > 0 || this.#connected.size > 0;
+  }
+
   get blocked(): boolean {
     return this.#busy > 0;
   }

@@ -24,7 +24,7 @@ export class Pair extends Socket {
   }
 
   protected override get canSend(): boolean {
-    return this.#peer !== undefined && !this.#peer.outbound.full;
+    return this.#peer !== undefined && this.#peer.outbound.checkWrite();
   }
 
   protected override xsend(message: Message): boolean {

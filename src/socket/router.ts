@@ -60,7 +60,7 @@ export class Router extends Socket {
   protected override get canSend(): boolean {
     if (!this.option("mandatory", false)) return true;
     let writable = false;
-    this.#table.forEach((peer) => (writable ||= !peer.outbound.full));
+    this.#table.forEach((peer) => (writable ||= peer.outbound.checkWrite()));
     return writable;
   }
 

@@ -20,6 +20,8 @@ import { Pending } from "./pending";
 import { Context, defaultContext } from "../context";
 
 const RESOLVED: Promise<void> = Promise.resolve();
+/** Set by Socket's static block: the one door into a socket's internals, for Proxy. */
+let proxyAccess: (socket: Socket) => ProxyAccess;
 const BLOCKED = "Socket is blocked by a bind or unbind operation";
 
 /**
@@ -36,6 +38,8 @@ export abstract class Socket {
   #context: Context | undefined;
   #closed = false;
   #closeAfterBind = false;
+  /** A running Proxy owns this socket: the application's calls throw EBUSY. */
+  #proxied = false;
   #sendOp: Pending<void> | undefined = undefined;
   #receiveOp: Pending<Message> | undefined = undefined;
   #observer: Observer | undefined = undefined;
@@ -62,6 +66,17 @@ export abstract class Socket {
   protected applyOptions(options: object | undefined): void {
     Object.seal(this);
     if (options !== undefined) Object.assign(this, options);
+  }
+
+  static {
+    proxyAccess = (socket) => ({
+      get linked() {
+        return socket.#endpoints.linked;
+      },
+      block: (on) => void (socket.#proxied = on),
+      send: (message) => socket.#send(message),
+      receive: () => socket.#receive(),
+    });
   }
 
   // --- the pattern's hooks -------------------------------------------------------------
@@ -199,10 +214,13 @@ export abstract class Socket {
   /** `send()`, installed on the prototype under that name for the classes that can send. */
   protected sendMessage(value: unknown): Promise<void> {
     this.#checkUsable(arguments.length, 1);
+    return this.#send(toMessage(value));
+  }
+
+  #send(message: Message): Promise<void> {
     if (this.#sendOp !== undefined) {
       throw zmqError("EBUSY", "Socket is busy writing; only one send operation may be in progress at any time");
     }
-    const message = toMessage(value);
     if (message.length === 0) return RESOLVED;
     try {
       if (this.canSend && this.xsend(message)) return RESOLVED;
@@ -210,7 +228,7 @@ export abstract class Socket {
       return Promise.reject(error);
     }
     const timeout = this.#timeout("sendTimeout");
-    if (timeout === 0) return Promise.reject(zmqError("EAGAIN"));
+    if (timeout === 0) return this.#lastSendNow(message);
     return new Promise<void>((resolve, reject) => {
       this.#sendOp = new Pending(resolve, reject, message, timeout, () => this.#lastSend());
     });
@@ -219,6 +237,10 @@ export abstract class Socket {
   /** `receive()`, installed on the prototype under that name for the classes that can receive. */
   protected receiveMessage(): Promise<Message> {
     this.#checkUsable(arguments.length, 0);
+    return this.#receive();
+  }
+
+  #receive(): Promise<Message> {
     if (this.#receiveOp !== undefined) {
       throw zmqError("EBUSY", "Socket is busy reading; only one receive operation may be in progress at any time");
     }
@@ -289,6 +311,14 @@ export abstract class Socket {
     }
   }
 
+  #lastSendNow(message: Message): Promise<void> {
+    try {
+      return this.xsend(message) ? RESOLVED : Promise.reject(zmqError("EAGAIN"));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
   #settleSend(op: Pending<void>, error: unknown): void {
     this.#sendOp = undefined;
     op.finish();
@@ -326,7 +356,7 @@ export abstract class Socket {
   #checkUsable(given: number, expected: number): void {
     if (given > expected) throw new TypeError(`Expected ${expected} argument${expected === 1 ? "" : "s"} but received ${given}`);
     if (this.#closed) throw zmqError("EBADF");
-    if (this.#endpoints.blocked) throw zmqError("EBUSY", BLOCKED);
+    if (this.#endpoints.blocked || this.#proxied) throw zmqError("EBUSY", BLOCKED);
   }
 
   #blockDuring(operation: Promise<void>): Promise<void> {
@@ -403,6 +433,19 @@ export abstract class Socket {
     this.#serviceSend();
     return true;
   }
+}
+
+/** @internal What a Proxy needs of the sockets it runs: send and receive past the EBUSY block it puts on them. */
+export interface ProxyAccess {
+  readonly linked: boolean;
+  block(on: boolean): void;
+  send(message: Message): Promise<void>;
+  receive(): Promise<Message>;
+}
+
+/** @internal */
+export function accessForProxy(socket: Socket): ProxyAccess {
+  return proxyAccess(socket);
 }
 
 function checkAddress(address: unknown): asserts address is string {

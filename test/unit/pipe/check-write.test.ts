@@ -1,23 +1,22 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Pipe } from "../../../src/pipe/pipe";
-import { checkWrite } from "../../../src/routing/check-write";
-import { msg } from "./make-peer";
+import { msg } from "../routing/make-peer";
 
-test("a pipe with room: true, and nothing is written", () => {
+test("Pipe.checkWrite: a pipe with room: true, and nothing is written", () => {
   const pipe = new Pipe(2);
-  assert.equal(checkWrite(pipe), true);
+  assert.equal(pipe.checkWrite(), true);
   assert.equal(pipe.length, 0);
-  assert.equal(checkWrite(new Pipe(0)), true, "no high-water mark: always room");
+  assert.equal(new Pipe(0).checkWrite(), true, "no high-water mark: always room");
 });
 
-test("a full pipe: false, nothing is queued, and the pipe signals its writer once drained", () => {
+test("Pipe.checkWrite: a full pipe: false, nothing is queued, and the pipe signals its writer once drained", () => {
   const pipe = new Pipe(2);
   let signals = 0;
   pipe.onWritable = () => signals++;
   pipe.write(msg("a"));
   pipe.write(msg("b")); // full, but no write was refused yet
-  assert.equal(checkWrite(pipe), false);
+  assert.equal(pipe.checkWrite(), false);
   assert.equal(pipe.length, 2);
   pipe.read(); // 1 left: above the low-water mark (0 for hwm 2)
   assert.equal(signals, 0);
@@ -26,7 +25,7 @@ test("a full pipe: false, nothing is queued, and the pipe signals its writer onc
   assert.equal(pipe.read(), undefined, "the probe was never queued");
 });
 
-test("without the check, a pipe filled by accepted writes would never signal", () => {
+test("Pipe.checkWrite: without the check, a pipe filled by accepted writes would never signal", () => {
   const pipe = new Pipe(1);
   let signals = 0;
   pipe.onWritable = () => signals++;
@@ -36,12 +35,12 @@ test("without the check, a pipe filled by accepted writes would never signal", (
   assert.equal(signals, 0);
 });
 
-test("a closed or ended pipe refuses for good, and queues nothing", () => {
+test("Pipe.checkWrite: a closed or ended pipe refuses for good, and queues nothing", () => {
   const closed = new Pipe(1);
   closed.close();
-  assert.equal(checkWrite(closed), false);
+  assert.equal(closed.checkWrite(), false);
   const ended = new Pipe(0);
   ended.end();
-  assert.equal(checkWrite(ended), false);
+  assert.equal(ended.checkWrite(), false);
   assert.equal(ended.length, 0);
 });
