@@ -1,3 +1,4 @@
+import type { SecurityOptions } from "../mechanisms/select";
 import type { SocketTypeName } from "../socket-type";
 
 /**
@@ -27,4 +28,5 @@ export interface LinkOptions {
   tcpKeepalive: number;
   tcpKeepaliveIdle: number;
   tcpAcceptFilter: string[] | undefined;
+  security: SecurityOptions;
 }

@@ -1,3 +1,4 @@
+import type { Context } from "../context";
 import type { Peer } from "../pipe/peer";
 import type { SocketTypeName } from "../socket-type";
 import type { LinkOptions } from "./link-options";
@@ -17,6 +18,8 @@ export interface EventFields {
 /** What sessions, listeners and inproc links need from the socket that owns them. */
 export interface PeerOwner {
   readonly typeName: SocketTypeName;
+  /** The context the socket lives in (inproc names, the ZAP handler). */
+  readonly context: Context;
   /** The socket's current linger, read at close time. */
   readonly lingerMs: number;
   linkOptions(): LinkOptions;

@@ -1,6 +1,7 @@
 import type { Socket as NetSocket } from "node:net";
 import { Engine, type EngineError, type EngineHost } from "../engine/engine";
 import { RawEngine } from "../engine/raw-engine";
+import { mechanismFactory } from "../mechanisms/select";
 import { Peer, type PeerInfo } from "../pipe/peer";
 import { Pipe } from "../pipe/pipe";
 import { deferred } from "../util/deferred";
@@ -81,6 +82,7 @@ export class Session implements EngineHost {
         heartbeatTimeToLive: o.heartbeatTimeToLive,
         endpoint: this.endpoint,
         asServer: !this.#persistent,
+        mechanism: mechanismFactory(o.security, this.#owner.context),
       },
       this,
     );

@@ -393,6 +393,17 @@ export abstract class Socket {
       tcpKeepalive: v("tcpKeepalive", -1) as number,
       tcpKeepaliveIdle: v("tcpKeepaliveIdle", -1) as number,
       tcpAcceptFilter: filter === null ? undefined : filter.split(",").filter((s) => s !== ""),
+      security: {
+        plainServer: v("plainServer", false) as boolean,
+        plainUsername: v("plainUsername", null) as string | null,
+        plainPassword: v("plainPassword", null) as string | null,
+        curveServer: v("curveServer", false) as boolean,
+        curvePublicKey: v("curvePublicKey", null) as string | null,
+        curveSecretKey: v("curveSecretKey", null) as string | null,
+        curveServerKey: v("curveServerKey", null) as string | null,
+        zapDomain: v("zapDomain", null) as string | null,
+        zapEnforceDomain: v("zapEnforceDomain", false) as boolean,
+      },
     };
   }
 
@@ -401,6 +412,7 @@ export abstract class Socket {
     const socket = this;
     return {
       typeName: this.#typeName,
+      context: this.#context!,
       get lingerMs() {
         return socket.#lingerMs();
       },

@@ -23,13 +23,16 @@ async function accept(options: Partial<EngineOptions>, hwm = 1000) {
   await once(server, "listening");
   const endpoint = `tcp://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
   const host = new StubHost(hwm);
-  const engine = once(server, "connection").then(([stream]) => {
+  const stream = once(server, "connection").then(([socket]) => {
     server.close();
-    const e = new Engine(stream as net.Socket, engineOptions({ endpoint, ...options }), host);
+    return socket as net.Socket;
+  });
+  const engine = stream.then((socket) => {
+    const e = new Engine(socket, engineOptions({ endpoint, ...options }), host);
     e.start();
     return e;
   });
-  return { endpoint, host, engine };
+  return { endpoint, host, engine, stream };
 }
 
 const big = Buffer.alloc(1 << 20, 0x5a);
@@ -177,14 +180,24 @@ describe("Engine against libzmq", () => {
     pull.close();
   });
 
-  it("talks to a libzmq peer that sends heartbeats", async () => {
-    const { endpoint, host, engine } = await accept({ socketType: "PULL", heartbeatInterval: 5 });
-    const push = new zmq.Push({ heartbeatInterval: 5, heartbeatTimeout: 1000, heartbeatTimeToLive: 1000 });
+  it("answers a libzmq peer's heartbeats, so it is not dropped", async () => {
+    const { endpoint, host, engine, stream } = await accept({ socketType: "PULL" });
+    // libzmq drops a peer that sends no traffic within heartbeatTimeout of a PING. Ten
+    // PINGs 5 ms apart span more than the 20 ms timeout: had we not answered with PONG,
+    // libzmq would have closed the connection instead of pinging on.
+    const push = new zmq.Push({ heartbeatInterval: 5, heartbeatTimeout: 20 });
     push.connect(endpoint);
-    await push.send("before");
-    assert.deepEqual(await nextMessage(host.inbound), [Buffer.from("before")]);
-    await push.send("after");
-    assert.deepEqual(await nextMessage(host.inbound), [Buffer.from("after")]);
+    const socket = await stream;
+    await new Promise<void>((resolve) => {
+      let pings = 0;
+      socket.on("data", (chunk: Buffer) => {
+        for (let at = chunk.indexOf("PING"); at !== -1; at = chunk.indexOf("PING", at + 1)) pings++;
+        if (pings >= 10) resolve();
+      });
+    });
+    assert.equal(host.closedCalls, 0);
+    await push.send("still here");
+    assert.deepEqual(await nextMessage(host.inbound), [Buffer.from("still here")]);
     push.close();
     assert.equal(await host.closed, undefined);
     (await engine).destroy();
