@@ -3,6 +3,7 @@ import { zmqError } from "../errors";
 import type { EventFields, EventName } from "../session/peer-owner";
 import { RingQueue } from "../util/ring-queue";
 import { deferred, type Deferred } from "../util/deferred";
+import { keepAlive } from "../util/keep-alive";
 
 export type Event = { type: EventName } & EventFields;
 
@@ -12,7 +13,8 @@ const MAX_QUEUED_EVENTS = 1000;
 /**
  * `socket.events` (zeromq.js Observer): the socket's monitor events, read with receive() /
  * `for await`, or, after the first on(), emitted on an EventEmitter. When the socket closes
- * the last event is `end` and the observer closes itself.
+ * the last event is `end` and the observer closes itself. An observer in use keeps the
+ * process alive (zeromq.js): while a receive() waits, and in emitter mode until it closes.
  */
 export class Observer {
   readonly #queue = new RingQueue<Event>();
@@ -34,12 +36,13 @@ export class Observer {
     else if (this.#waiting !== undefined) {
       const waiting = this.#waiting;
       this.#waiting = undefined;
+      keepAlive.release();
       waiting.resolve(event);
     } else {
       if (this.#queue.length >= MAX_QUEUED_EVENTS) this.#queue.shift();
       this.#queue.push(event);
     }
-    if (type === "end") this.#closed = true;
+    if (type === "end") this.#finish();
   }
 
   receive(): Promise<Event> {
@@ -53,12 +56,15 @@ export class Observer {
       throw zmqError("EBUSY", "Observer is busy reading; only one receive operation may be in progress at any time");
     }
     this.#waiting = deferred<Event>();
+    keepAlive.hold();
     return this.#waiting.promise;
   }
 
   on(type: EventName, listener: (event: Event) => void): EventEmitter {
     if (this.#emitter === undefined) {
+      if (this.#closed) throw zmqError("EBADF");
       this.#emitter = new EventEmitter();
+      keepAlive.hold();
       for (let event = this.#queue.shift(); event !== undefined; event = this.#queue.shift()) {
         queueMicrotask(() => this.#emitter!.emit(event!.type, event));
       }
@@ -72,8 +78,16 @@ export class Observer {
 
   close(): void {
     if (this.#closed) return;
+    const waiting = this.#waiting;
+    this.#finish();
+    waiting?.reject(zmqError("ENOTSOCK"));
+  }
+
+  /** Closed: lets go of the event loop. */
+  #finish(): void {
+    if (this.#closed) return;
     this.#closed = true;
-    this.#waiting?.reject(zmqError("ENOTSOCK"));
+    if (this.#waiting !== undefined || this.#emitter !== undefined) keepAlive.release();
     this.#waiting = undefined;
   }
 
