@@ -17,6 +17,9 @@ export class Child {
       if (waiter) waiter.resolve(message);
       else this.#inbox.push(message);
     });
+    this.process.on("error", (err) => {
+      for (const waiter of this.#waiting.splice(0)) waiter.reject(err);
+    });
     this.#exit = new Promise((resolve) => {
       this.process.once("exit", (code, signal) => {
         const err = new Error(`${name} exited with ${signal ?? `code ${code}`} before reporting`);
@@ -40,6 +43,11 @@ export class Child {
   async succeeded(): Promise<void> {
     const code = await this.#exit;
     if (code !== 0) throw new Error(`${this.name} exited with ${this.process.signalCode ?? `code ${code}`}`);
+  }
+
+  /** Closes the IPC channel; the child sees a "disconnect" event. */
+  disconnect(): void {
+    if (this.process.connected) this.process.disconnect();
   }
 
   kill(): void {

@@ -8,7 +8,7 @@ export const LIB_NAMES = ["omq", "zeromq"] as const;
 export type LibName = (typeof LIB_NAMES)[number];
 
 /** The library used when none is named. */
-export const DEFAULT_LIB: LibName = "zeromq";
+export const DEFAULT_LIB: LibName = "omq";
 
 export function isLibName(name: string): name is LibName {
   return (LIB_NAMES as readonly string[]).includes(name);

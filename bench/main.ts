@@ -50,10 +50,19 @@ for (const lib of new Set(libNames)) {
 // "zeromq,zeromq" compares a library with itself: a check on how noisy the machine is.
 const libs = libNames.map((name, i) => (i > 0 && name === libNames[0] ? `${name}#2` : name));
 
+const fixedCount = options.messages === undefined ? undefined : Number(options.messages);
+if (fixedCount !== undefined && !(Number.isInteger(fixedCount) && fixedCount > 1)) fail(`--messages must be an integer above 1`);
+let sizes: number[] = [];
+try {
+  sizes = list(options.sizes).map(parseSize);
+} catch (err) {
+  fail((err as Error).message);
+}
+
 const scenarios: Scenario[] = [];
 for (const transport of transports as Transport[]) {
-  for (const size of list(options.sizes).map(parseSize)) {
-    const messages = options.messages ? Number(options.messages) : messagesFor(size, options.quick!);
+  for (const size of sizes) {
+    const messages = fixedCount ?? messagesFor(size, options.quick!);
     scenarios.push({ pattern: "push-pull", transport, size, messages });
   }
 }

@@ -29,6 +29,7 @@ export async function runThroughput(lib: string, scenario: Scenario, timeoutMs: 
     const { endpoint } = await receiver.next<{ endpoint: string }>();
     const sender = start({ role: "sender", lib, endpoint, size, messages });
     const [receiverTiming, senderTiming] = await Promise.all([receiver.next<Timing>(), sender.next<Timing>()]);
+    for (const child of children) child.disconnect(); // the children's cue to close and exit
     await Promise.all(children.map((child) => child.succeeded()));
     return { sender: senderTiming, receiver: receiverTiming };
   }

@@ -1,5 +1,6 @@
 // One side of a throughput run, in its own process. The receiver binds, tells the parent its
-// endpoint, and receives; the sender connects and sends. Each reports its Timing and exits.
+// endpoint, and receives; the sender connects and sends. Each reports its Timing, then closes
+// its socket and exits when the parent closes the IPC channel (or dies).
 import { loadLib } from "./libs";
 import { receiveMessages, sendMessages } from "./perf/throughput";
 
@@ -15,22 +16,19 @@ async function main(args: PeerArgs): Promise<void> {
   const zmq = loadLib(args.lib);
   if (args.role === "receiver") {
     const pull = new zmq.Pull();
+    process.once("disconnect", () => pull.close());
     await pull.bind(args.endpoint);
     process.send!({ endpoint: pull.lastEndpoint });
     process.send!(await receiveMessages(pull, args.size, args.messages));
-    pull.close();
   } else {
     const push = new zmq.Push();
+    // The sender closes only once the receiver has everything, so that a run never depends
+    // on how a library lingers at close (that is for the tests to check).
+    process.once("disconnect", () => push.close());
     push.connect(args.endpoint);
     process.send!(await sendMessages(push, args.size, args.messages));
-    push.close(); // linger: the process stays until the queue is delivered
   }
 }
-
-// If the parent dies, do not wait forever for a peer that will never come; the unref keeps
-// the IPC channel from holding this process alive once the work is done.
-process.on("disconnect", () => process.exit(2));
-process.channel?.unref();
 
 main(JSON.parse(process.argv[2]) as PeerArgs).catch((err) => {
   console.error(`throughput-peer: ${err?.stack ?? err}`);

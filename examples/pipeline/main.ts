@@ -46,7 +46,7 @@ function fail(reason: string): never {
 
 async function main(): Promise<void> {
   const watchdog = setTimeout(() => fail(`not done after ${TIMEOUT_MS / 1000} s`), TIMEOUT_MS);
-  console.log(`pipeline on ${libName}: ventilator -> ${WORKERS} workers -> sink, over tcp\n`);
+  console.log(`pipeline on ${libName}: ventilator -> ${WORKERS} worker(s) -> sink, over tcp\n`);
 
   const sink = start("sink", TASKS);
   const { endpoint: sinkEndpoint } = await sink.next<{ endpoint: string }>();

@@ -5,6 +5,7 @@ import { mechanismFactory } from "../mechanisms/select";
 import { Peer, type PeerInfo } from "../pipe/peer";
 import { Pipe } from "../pipe/pipe";
 import { deferred } from "../util/deferred";
+import { keepAlive } from "../util/keep-alive";
 import type { LinkOptions } from "./link-options";
 import type { PeerOwner } from "./peer-owner";
 
@@ -34,6 +35,8 @@ export class Session implements EngineHost {
   #engine: Engine | RawEngine | undefined = undefined;
   #closing = false;
   #lingerTimer: NodeJS.Timeout | undefined = undefined;
+  /** Closing with messages still to deliver keeps the process alive, as libzmq's blocky context does. */
+  #holdingLoop = false;
   readonly #done = deferred<void>();
   #finished = false;
 
@@ -123,6 +126,10 @@ export class Session implements EngineHost {
     if (this.#closing) return this.#done.promise;
     this.#closing = true;
     const pending = this.#peer !== undefined && this.#peer.outbound.length > 0;
+    if (pending && lingerMs !== 0) {
+      this.#holdingLoop = true;
+      keepAlive.hold();
+    }
     if (this.#engine !== undefined) {
       this.#engine.close(lingerMs);
     } else if (pending && lingerMs !== 0 && this.#persistent) {
@@ -163,6 +170,7 @@ export class Session implements EngineHost {
     if (this.#finished) return;
     this.#finished = true;
     clearTimeout(this.#lingerTimer);
+    if (this.#holdingLoop) keepAlive.release();
     const engine = this.#engine;
     this.#engine = undefined;
     engine?.destroy();

@@ -5,7 +5,8 @@ import type { Message } from "../../../src/message";
 import type { PeerInfo } from "../../../src/pipe/peer";
 import { Pipe } from "../../../src/pipe/pipe";
 import { encodeReady } from "../../../src/zmtp/commands";
-import { encodeGreeting } from "../../../src/zmtp/greeting";
+import { encodeGreeting, GREETING_SIZE } from "../../../src/zmtp/greeting";
+import { NullMechanism } from "../../../src/mechanisms/null";
 
 /** Engine options for tests: PUSH, NULL, no limits, no heartbeats. */
 export function engineOptions(overrides: Partial<EngineOptions> = {}): EngineOptions {
@@ -171,6 +172,10 @@ export async function handshaken(
   engine.start();
   pair.theirs.write(peerHello(peerType, minor));
   await host.ready;
+  // Wait for our greeting and READY to reach the peer, so tests see only what follows.
+  const opts = engineOptions(options);
+  const ready = new NullMechanism({ socketType: opts.socketType, routingId: opts.routingId, asServer: false }).nextCommand();
+  await received.bytes(GREETING_SIZE + 2 + (ready?.length ?? 0));
   return { engine, host, ...pair, received };
 }
 
