@@ -17,8 +17,15 @@ export { Request } from "./socket/request";
 export { Reply } from "./socket/reply";
 export { Dealer } from "./socket/dealer";
 export { Router } from "./socket/router";
+export { Publisher } from "./socket/publisher";
+export { Subscriber } from "./socket/subscriber";
+export { XPublisher } from "./socket/xpublisher";
+export { XSubscriber } from "./socket/xsubscriber";
 export { Stream } from "./socket/stream";
 export { Proxy } from "./socket/proxy";
+export { curveKeyPair, curvePublicKey } from "./mechanisms/curve-keys";
+export { z85Encode, z85Decode } from "./util/z85";
+export { Authenticator } from "./mechanisms/authenticator";
 export type { MessageLike } from "./message";
 export type { ZmqError as ErrnoError } from "./errors";
 
@@ -34,7 +41,7 @@ export const capability: Partial<Record<"ipc" | "pgm" | "tipc" | "norm" | "curve
   pgm: false,
   tipc: false,
   norm: false,
-  curve: false,
+  curve: true,
   gssapi: false,
   draft: false,
 };

@@ -38,6 +38,24 @@ export class EngineError extends Error {
     return new EngineError("protocol", failure.code, failure.message, true);
   }
 
+  /** The peer closed the connection before the handshake completed. */
+  static peerLeft(): EngineError {
+    return new EngineError("io", "ECONNRESET", "connection closed by the peer during the handshake", true);
+  }
+
+  /** The peer closed the connection with part of a frame or message unsent. */
+  static truncated(): EngineError {
+    return new EngineError("protocol", "EPROTO", "connection closed in the middle of a message", false);
+  }
+
+  static handshakeTimeout(limit: number): EngineError {
+    return new EngineError("handshake-timeout", "ETIMEDOUT", `no handshake within ${limit} ms`, true);
+  }
+
+  static heartbeatTimeout(reason: string): EngineError {
+    return new EngineError("heartbeat-timeout", "ETIMEDOUT", reason, false);
+  }
+
   static io(error: unknown, handshake: boolean): EngineError {
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
     const message = (error as Error | undefined)?.message ?? String(error);

@@ -1,13 +1,15 @@
 import type { Socket } from "node:net";
 import type { Message } from "../message";
 import type { PeerInfo } from "../pipe/peer";
-import { CANCEL, encodePing, encodePong, parsePing, PING, splitCommand, SUBSCRIBE } from "../zmtp/commands";
+import { encodePing } from "../zmtp/commands";
 import { FrameDecoder, type DecoderSink } from "../zmtp/decoder";
 import { ProtocolError } from "../zmtp/protocol-error";
 import { EngineError } from "./engine-error";
 import { FrameWriter, WRITE_CAP } from "./frame-writer";
-import { Handshake } from "./handshake";
+import { Handshake, type CommandStep } from "./handshake";
+import { BoxOpener, CipherPipe } from "../mechanisms/encrypted-traffic";
 import { Heartbeat } from "./heartbeat";
+import { readTrafficCommand } from "./traffic-command";
 import type { EngineHost, EngineLink } from "./host";
 import type { EngineOptions } from "./options";
 
@@ -49,22 +51,29 @@ export class Engine {
   #peerEnded = false;
   #handshakeTimer: NodeJS.Timeout | undefined = undefined;
   #lingerTimer: NodeJS.Timeout | undefined = undefined;
+  /** The mechanism waits on outside work (crypto start-up, a ZAP verdict). */
+  #waiting = false;
+  /** With an encrypting mechanism (CURVE), every frame after the handshake is a box. */
+  #cipher: CipherPipe | undefined = undefined;
+  #opener: BoxOpener | undefined = undefined;
+  /** Why the engine ended, reported to the host once the stream has closed. */
+  #closeError: EngineError | undefined = undefined;
 
   constructor(stream: Socket, options: EngineOptions, host: EngineHost) {
     this.#stream = stream;
     this.#options = options;
     this.#host = host;
-    this.#handshake = new Handshake(options);
+    this.#handshake = new Handshake(options, stream.remoteAddress ?? "");
     this.#writer = new FrameWriter(stream);
     const sink: DecoderSink = {
       message: (message) => this.#onMessage(message),
       command: (body) => this.#onCommand(body),
       error: (error) => this.#end(EngineError.protocol(error, this.#phase.name !== "ready")),
     };
-    this.#decoder = new FrameDecoder(sink, { maxMessageSize: options.maxMessageSize });
+    this.#decoder = new FrameDecoder(sink, { maxMessageSize: handshakeLimit(options.maxMessageSize) });
     this.#heartbeat = new Heartbeat(options.heartbeatInterval, options.heartbeatTimeout, options.heartbeatTimeToLive, {
       ping: (ttl) => this.#sendCommand(encodePing(ttl)),
-      expired: (reason) => this.#end(new EngineError("heartbeat-timeout", "ETIMEDOUT", reason, false)),
+      expired: (reason) => this.#end(EngineError.heartbeatTimeout(reason)),
     });
   }
 
@@ -82,7 +91,7 @@ export class Engine {
     stream.on("end", this.#onEnd);
     stream.on("close", this.#onClose);
     stream.on("finish", this.#onFinish);
-    if (stream.destroyed) return this.#end(new EngineError("io", "ECONNRESET", "stream closed before start", true));
+    if (stream.destroyed) return this.#end(EngineError.peerLeft());
     stream.setNoDelay(true);
     stream.unref();
     const limit = this.#options.handshakeInterval;
@@ -101,7 +110,8 @@ export class Engine {
   close(lingerMs: number): void {
     const phase = this.#phase;
     if (phase.name === "closing" || phase.name === "closed") return;
-    if (phase.name !== "ready" || lingerMs === 0) return this.#end(undefined);
+    // Nothing of ours to flush before the handshake; nobody to flush to once the peer left.
+    if (phase.name !== "ready" || lingerMs === 0 || this.#peerEnded || this.#stream.writableEnded) return this.#end(undefined);
     this.#phase = { name: "closing", link: phase.link };
     this.#stream.pause();
     this.#decoder.close();
@@ -133,8 +143,36 @@ export class Engine {
     if (step.status === "failed") return this.#end(step.error);
     this.#peerMinor = step.greeting.minor;
     this.#phase = { name: "handshake" };
-    this.#sendHandshakeCommands();
+    if (!this.#handshakeStep(this.#handshake.settle())) return;
     if (step.rest.length > 0) this.#decoder.write(step.rest);
+  }
+
+  /** After each handshake step (greeting, command, outside work done): send what is due, then fail, attach or go on. */
+  #handshakeStep(step: CommandStep): boolean {
+    if (step.status === "continue") {
+      this.#sendHandshakeCommands();
+      step = this.#handshake.settle();
+    }
+    if (step.status === "failed") {
+      this.#end(step.error, step.farewell);
+      return false;
+    }
+    if (step.status === "done") return this.#attach(step.peer);
+    if (!this.#waiting) this.#awaitMechanism();
+    return true;
+  }
+
+  /** The mechanism waits on outside work: once it is done, the handshake goes on from where it stands. */
+  #awaitMechanism(): void {
+    const wait = this.#handshake.wait();
+    if (wait === undefined) return;
+    this.#waiting = true;
+    wait
+      .then(() => {
+        this.#waiting = false;
+        if (this.#phase.name === "handshake") this.#handshakeStep(this.#handshake.settle());
+      })
+      .catch((error: unknown) => this.#end(EngineError.io(error, true)));
   }
 
   #sendHandshakeCommands(): void {
@@ -145,11 +183,8 @@ export class Engine {
   #onMessage(message: Message): boolean {
     const phase = this.#phase;
     if (phase.name === "ready") {
-      if (phase.link.inbound.write(message)) return true;
-      // The pipe is at its high-water mark: keep this message, stop reading (DESIGN.md, 24.7).
-      this.#held = message;
-      this.#stream.pause();
-      return false;
+      if (this.#opener !== undefined) return message.length === 1 ? this.#openBox(message[0]!) : this.#boxFault("MORE flag on a CURVE frame");
+      return this.#deliver(message);
     }
     if (phase.name === "handshake") {
       const error = new ProtocolError("ERR_ZMTP_UNSPECIFIED", "message frame before the handshake completed");
@@ -158,18 +193,53 @@ export class Engine {
     return false;
   }
 
+  /** One message for the socket; false (and the message held) when its pipe is full. */
+  #deliver(message: Message): boolean {
+    const phase = this.#phase;
+    if (phase.name === "ready") {
+      const inbound = phase.link.inbound;
+      if (inbound.write(message)) return true;
+      // Nobody will read this pipe again (the socket is closing): drop the input but keep
+      // reading, so the peer is never blocked while our outbound side still flushes.
+      if (inbound.closed || inbound.ended) return true;
+      // The pipe is at its high-water mark: keep this message, stop reading (DESIGN.md, 24.7).
+      this.#held = message;
+      this.#stream.pause();
+    }
+    return false;
+  }
+
+  /**
+   * CURVE after the handshake: each frame is a MESSAGE box (RFC 26), sent by libzmq as a
+   * frame with no flags. What it holds is handled as if the peer had sent it in the clear.
+   */
+  #openBox(body: Buffer): boolean {
+    const opened = this.#opener!.open(body);
+    switch (opened.kind) {
+      case "partial":
+        return true;
+      case "message":
+        return this.#deliver(opened.message);
+      case "command":
+        return this.#trafficCommand(opened.body);
+      case "fault":
+        return this.#boxFault(opened.failure.message, opened.failure.kind === "protocol" ? opened.failure.code : "EPROTO");
+      default:
+        return opened satisfies never;
+    }
+  }
+
+  #boxFault(message: string, code = "ERR_ZMTP_MALFORMED_COMMAND_MESSAGE"): false {
+    this.#end(new EngineError("protocol", code, message, false));
+    return false;
+  }
+
   #onCommand(body: Buffer): boolean {
     const phase = this.#phase.name;
-    if (phase === "ready") return this.#trafficCommand(body);
+    // Under CURVE, libzmq opens every frame as a box, command-flagged or not.
+    if (phase === "ready") return this.#opener !== undefined ? this.#openBox(body) : this.#trafficCommand(body);
     if (phase !== "handshake") return false;
-    const step = this.#handshake.command(body);
-    this.#sendHandshakeCommands();
-    if (step.status === "continue") return true;
-    if (step.status === "failed") {
-      this.#end(step.error, step.farewell);
-      return false;
-    }
-    return this.#attach(step.peer);
+    return this.#handshakeStep(this.#handshake.command(body));
   }
 
   #attach(peer: PeerInfo): boolean {
@@ -183,57 +253,47 @@ export class Engine {
       return false;
     }
     this.#phase = { name: "ready", link };
+    this.#decoder.maxMessageSize = this.#options.maxMessageSize;
     link.inbound.onWritable = this.#onInboundWritable;
     const type = this.#options.socketType;
-    this.#writer.attach(link.outbound, (type === "SUB" || type === "XSUB") && this.#peerMinor >= 1);
+    const subscriptionCommands = (type === "SUB" || type === "XSUB") && this.#peerMinor >= 1;
+    const { encodeFrame, decodeFrame } = this.#handshake.mechanism;
+    if (encodeFrame !== undefined && decodeFrame !== undefined) {
+      const mechanism = { encodeFrame, decodeFrame };
+      this.#cipher = new CipherPipe(mechanism, link.outbound, subscriptionCommands);
+      this.#opener = new BoxOpener(mechanism);
+      this.#writer.attach(this.#cipher, false);
+    } else {
+      this.#writer.attach(link.outbound, subscriptionCommands);
+    }
     this.#heartbeat.start();
     return true;
   }
 
-  /** Commands after the handshake: PING is answered, subscriptions become messages, the rest is ignored (as libzmq does). */
   #trafficCommand(body: Buffer): boolean {
-    const command = splitCommand(body);
-    if (command instanceof ProtocolError) return this.#protocolFault(command);
-    switch (command.name) {
-      case PING: {
-        const ping = parsePing(command.data);
-        if (ping instanceof ProtocolError) return this.#protocolFault(ping);
-        this.#heartbeat.peerPing(ping.ttl);
-        // RFC 37: "When a peer receives a PING command it SHALL respond with a PONG command
-        // that echoes the ping-context". Like libzmq, we keep at most a write's worth queued.
-        if (this.#writer.pendingBytes < WRITE_CAP) this.#sendCommand(encodePong(ping.context));
+    const command = readTrafficCommand(body, this.#options.socketType);
+    switch (command.action) {
+      case "ignore":
         return true;
-      }
-      case SUBSCRIBE:
-        return this.#subscription(1, command.data);
-      case CANCEL:
-        return this.#subscription(0, command.data);
+      case "pong":
+        this.#heartbeat.peerPing(command.ttl);
+        // Like libzmq, which keeps one PONG pending, a peer cannot make us queue PONGs without bound.
+        if (this.#writer.pendingBytes < WRITE_CAP) this.#sendCommand(command.body);
+        return true;
+      case "deliver":
+        return this.#deliver(command.message);
+      case "fault":
+        this.#end(EngineError.protocol(command.error, false));
+        return false;
       default:
-        return true;
+        return command satisfies never;
     }
   }
 
-  /**
-   * A ZMTP 3.1 SUBSCRIBE/CANCEL reaches the socket as the ZMTP 3.0 message (1 or 0, then
-   * the topic), so publishers see one form from every peer. Only PUB and XPUB take them.
-   */
-  #subscription(prefix: 0 | 1, topic: Buffer): boolean {
-    const type = this.#options.socketType;
-    if (type !== "PUB" && type !== "XPUB") return true;
-    const frame = Buffer.allocUnsafe(1 + topic.length);
-    frame[0] = prefix;
-    topic.copy(frame, 1);
-    return this.#onMessage([frame]);
-  }
-
   #sendCommand(body: Buffer): void {
-    this.#writer.command(body);
+    if (this.#cipher !== undefined) this.#cipher.command(body);
+    else this.#writer.command(body);
     this.#writer.schedule();
-  }
-
-  #protocolFault(error: ProtocolError): false {
-    this.#end(EngineError.protocol(error, false));
-    return false;
   }
 
   readonly #onInboundWritable = (): void => {
@@ -241,7 +301,8 @@ export class Engine {
     if (phase.name !== "ready") return;
     const held = this.#held;
     if (held !== undefined) {
-      if (!phase.link.inbound.write(held)) return;
+      const inbound = phase.link.inbound;
+      if (!inbound.write(held) && !inbound.closed && !inbound.ended) return;
       this.#held = undefined;
     }
     this.#decoder.resume();
@@ -261,12 +322,11 @@ export class Engine {
       case "closed":
         return;
       case "ready":
-        if (!this.#decoder.midMessage) return this.#end(undefined);
-        return this.#end(EngineError.protocol(new ProtocolError("EPROTO", "connection closed in the middle of a message"), false));
+        return this.#end(this.#decoder.midMessage || this.#opener?.midMessage ? EngineError.truncated() : undefined);
       case "closing":
         return this.#end(undefined);
       default:
-        return this.#end(new EngineError("io", "ECONNRESET", "connection closed by the peer during the handshake", true));
+        return this.#end(EngineError.peerLeft());
     }
   }
 
@@ -280,14 +340,16 @@ export class Engine {
     this.#end(EngineError.io(error, phase === "new" || phase === "greeting" || phase === "handshake"));
   };
 
+  /** Our FIN is out after close(): the stream can go (its 'close' then ends the engine). */
   readonly #onFinish = (): void => {
-    if (this.#phase.name === "closing") this.#end(undefined);
+    if (this.#phase.name === "closing") this.#stream.destroy();
   };
 
   readonly #onFlushed = (): void => {
     if (this.#phase.name !== "closing") return;
     this.#writer.close();
-    this.#stream.end();
+    if (this.#stream.writableFinished) return this.#end(undefined);
+    this.#stream.end(); // 'finish' follows once the kernel has it all
   };
 
   readonly #onLinger = (): void => {
@@ -297,13 +359,13 @@ export class Engine {
 
   readonly #onHandshakeTimeout = (): void => {
     this.#handshakeTimer = undefined;
-    const limit = this.#options.handshakeInterval;
-    this.#end(new EngineError("handshake-timeout", "ETIMEDOUT", `no handshake within ${limit} ms`, true));
+    this.#end(EngineError.handshakeTimeout(this.#options.handshakeInterval));
   };
 
   /**
    * The one way out: clears timers, detaches from the pipes, closes the stream (sending
-   * `farewell`, an ERROR command, first) and tells the host, once.
+   * `farewell`, an ERROR command, first) and tells the host, once, when the stream has
+   * closed, so that a closed engine leaves no handle or request behind.
    */
   #end(error: EngineError | undefined, farewell?: Buffer): void {
     const phase = this.#phase;
@@ -314,21 +376,31 @@ export class Engine {
     this.#heartbeat.stop();
     this.#decoder.close();
     this.#held = undefined;
+    this.#handshake.dispose();
+    this.#cipher?.detach();
     if ((phase.name === "ready" || phase.name === "closing") && phase.link.inbound.onWritable === this.#onInboundWritable) {
       phase.link.inbound.onWritable = undefined;
     }
-    const stream = this.#stream;
-    if (farewell !== undefined && stream.writable) {
-      this.#writer.command(farewell);
-      this.#writer.flush();
-      this.#writer.close();
-      stream.pause();
-      stream.once("finish", () => stream.destroy());
-      stream.end();
-    } else {
-      this.#writer.close();
-      stream.destroy();
-    }
-    this.#host.engineClosed(this, error);
+    this.#closeError = error;
+    if (farewell !== undefined) this.#writer.closeWith(farewell);
+    else this.#writer.close(true);
+    if (this.#stream.closed) this.#notifyClosed();
+    else this.#stream.once("close", this.#notifyClosed);
   }
+
+  readonly #notifyClosed = (): void => {
+    this.#host.engineClosed(this, this.#closeError);
+  };
+}
+
+/**
+ * RFC 37 "Security Considerations": "a peer MAY allocate memory to a connection only after
+ * the security handshake is complete". Until then frames are limited to HANDSHAKE_FRAME_MAX
+ * (or maxMessageSize if smaller, which libzmq applies to handshake commands too), so an
+ * unauthenticated peer cannot make us gather gigabytes.
+ */
+export const HANDSHAKE_FRAME_MAX = 64 * 1024;
+
+function handshakeLimit(maxMessageSize: number): number {
+  return maxMessageSize >= 0 ? Math.min(maxMessageSize, HANDSHAKE_FRAME_MAX) : HANDSHAKE_FRAME_MAX;
 }

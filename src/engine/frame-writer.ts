@@ -68,18 +68,39 @@ export class FrameWriter {
     setImmediate(this.#flushScheduled);
   };
 
-  /** Stops for good: forgets the pipe and writes nothing more. */
-  close(): void {
+  /** Stops for good: forgets the pipe and writes nothing more; with `destroy`, destroys the stream too. */
+  close(destroy = false): void {
     this.#closed = true;
     if (this.#pipe !== undefined && this.#pipe.onReadable === this.schedule) this.#pipe.onReadable = undefined;
     this.#pipe = undefined;
     this.onIdle = undefined;
     this.#stream.off("drain", this.#onDrain);
+    if (destroy) this.#stream.destroy();
+  }
+
+  /**
+   * Sends one last command (an ERROR before disconnecting), then ends the stream and
+   * destroys it once the bytes are out. Nothing from the pipe goes with it.
+   */
+  closeWith(body: Buffer): void {
+    const stream = this.#stream;
+    if (this.#closed || !stream.writable) return this.close(true);
+    this.#encoder.command(body);
+    this.#write(this.#encoder.take());
+    this.close();
+    stream.pause();
+    stream.once("finish", () => stream.destroy());
+    stream.end();
   }
 
   /** Encodes what is queued and writes it now. */
   flush(): void {
     if (this.#closed || this.#waitingDrain) return;
+    if (this.#stream.writableEnded) {
+      // The stream ended under us (the peer left): leave the messages for the next connection.
+      this.#ref(false);
+      return;
+    }
     const encoder = this.#encoder;
     const pipe = this.#pipe;
     let empty = true;

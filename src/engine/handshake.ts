@@ -31,16 +31,21 @@ export type CommandStep =
  *
  * The engine sends `greeting` at once, feeds `readGreeting` the raw bytes until the
  * peer's greeting is complete, then feeds `command` each decoded command and sends
- * whatever `outgoing()` returns after every step.
+ * whatever `outgoing()` returns after every step, then reads `settle()`. When the
+ * mechanism waits on outside work (`wait()`: the CURVE crypto library starting, a ZAP
+ * handler's verdict, RFC 27), the engine does the same once that work is done.
  */
 export class Handshake {
   readonly #options: EngineOptions;
   readonly #mechanism: Mechanism;
   readonly #parser = new GreetingParser();
+  /** An ERROR the mechanism produced as it failed: sent as the farewell, not as a command. */
+  #farewell: Buffer | undefined = undefined;
 
-  constructor(options: EngineOptions) {
+  /** `peerAddress`: the peer's IP address, which a ZAP handler is told (RFC 27 "address"). */
+  constructor(options: EngineOptions, peerAddress = "") {
     this.#options = options;
-    const mechanismOptions = { socketType: options.socketType, routingId: options.routingId, asServer: options.asServer };
+    const mechanismOptions = { socketType: options.socketType, routingId: options.routingId, asServer: options.asServer, peerAddress };
     this.#mechanism = options.mechanism?.(mechanismOptions) ?? new NullMechanism(mechanismOptions);
   }
 
@@ -78,29 +83,55 @@ export class Handshake {
     }
   }
 
-  /** The command bodies the mechanism wants sent now. */
+  /**
+   * The command bodies the mechanism wants sent now. A command it produced as it failed
+   * (an ERROR refusing the peer) is kept back as the farewell of the failed step.
+   */
   outgoing(): Buffer[] {
     const commands: Buffer[] = [];
-    for (let body = this.#mechanism.nextCommand(); body !== undefined; body = this.#mechanism.nextCommand()) {
+    const mechanism = this.#mechanism;
+    for (let body = mechanism.nextCommand(); body !== undefined; body = mechanism.nextCommand()) {
+      if (mechanism.status.state === "error") {
+        this.#farewell = body;
+        break;
+      }
       commands.push(body);
     }
     return commands;
   }
 
   command(body: Buffer): CommandStep {
-    const mechanism = this.#mechanism;
-    mechanism.processCommand(body);
-    const status = mechanism.status;
+    this.#mechanism.processCommand(body);
+    return this.settle();
+  }
+
+  /** Where the handshake stands now (after sending `outgoing()`, or after a wait). */
+  settle(): CommandStep {
+    const status = this.#mechanism.status;
     switch (status.state) {
       case "handshaking":
         return { status: "continue" };
-      case "error":
-        return { status: "failed", error: EngineError.mechanism(status.failure) };
+      case "error": {
+        const failure = status.failure;
+        // No detail for the peer (e.g. no ZAP handler): zeromq.js reports these as handshake:error:other.
+        const error = failure.kind === "other" ? new EngineError("io", failure.code, failure.message, true) : EngineError.mechanism(failure);
+        return { status: "failed", error, farewell: this.#farewell };
+      }
       case "ready":
         return this.#checkPeer();
       default:
         return status satisfies never;
     }
+  }
+
+  /** Outside work the mechanism waits for (crypto start-up, a ZAP verdict); see Mechanism.takeWait. */
+  wait(): Promise<void> | undefined {
+    return this.#mechanism.takeWait?.();
+  }
+
+  /** The connection is gone: the mechanism drops pending outside work. */
+  dispose(): void {
+    this.#mechanism.dispose?.();
   }
 
   /**

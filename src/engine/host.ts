@@ -19,8 +19,10 @@ export interface EngineHost {
    */
   engineReady(engine: Engine, peer: PeerInfo): EngineLink | undefined;
   /**
-   * The connection is gone; called exactly once per engine, also after close() and destroy().
-   * `error` undefined = orderly end by either side; otherwise why.
+   * The connection is gone; called exactly once per engine, also after close() and destroy(),
+   * as soon as the stream has closed (so asynchronously after close()/destroy(): the stream
+   * then holds no handle or request any more). `error` undefined = orderly end by either
+   * side; otherwise why.
    */
   engineClosed(engine: Engine, error: EngineError | undefined): void;
 }

@@ -64,6 +64,17 @@ export class MultiTrie<T> {
   }
 
   /**
+   * Calls `each` with every prefix `subscriber` is subscribed to (a fresh Buffer). Walks the
+   * whole tree; XPUB uses it when a peer leaves, where libzmq's mtrie_t::rm reports every
+   * prefix rather than the ones left empty (XPUB_VERBOSER, XPUB_MANUAL).
+   */
+  forEachPrefixOf(subscriber: T, each: (prefix: Buffer) => void): void {
+    this.#tree.forEach((prefix, subscribers) => {
+      if (subscribers.has(subscriber)) each(prefix);
+    });
+  }
+
+  /**
    * Calls `each` once for every subscriber of some prefix of `data`. `each` must not change
    * this trie.
    */

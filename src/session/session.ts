@@ -46,7 +46,7 @@ export class Session implements EngineHost {
     this.endpoint = endpoint;
     this.#persistent = persistent;
     this.#keepsPipes = persistent && !options.immediate && options.socketType !== "STREAM";
-    if (this.#keepsPipes) this.#createPeer(unknownPeer(endpoint));
+    if (this.#keepsPipes) this.#createPeer(unknownPeer(endpoint, options.connectRoutingId));
   }
 
   get connected(): boolean {
@@ -179,6 +179,9 @@ export class Session implements EngineHost {
   }
 }
 
-function unknownPeer(endpoint: string): PeerInfo {
-  return { socketType: "", identity: Buffer.alloc(0), metadata: new Map(), endpoint };
+/** A peer dialed but not yet met; connect(addr, {routingId}) already names it (ROUTER routes to it at once). */
+function unknownPeer(endpoint: string, connectRoutingId: Buffer | undefined): PeerInfo {
+  const info: PeerInfo = { socketType: "", identity: Buffer.alloc(0), metadata: new Map(), endpoint };
+  if (connectRoutingId !== undefined) info.connectRoutingId = connectRoutingId;
+  return info;
 }

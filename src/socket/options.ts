@@ -1,5 +1,7 @@
 import { emitWarning } from "node:process";
 import { zmqError } from "../errors";
+import { parseCurveKey } from "../mechanisms/curve-keys";
+import { z85Encode } from "../util/z85";
 
 /**
  * Socket options as a table of descriptors (not a switch): each has a type, a default,
@@ -7,7 +9,7 @@ import { zmqError } from "../errors";
  * socket classes' prototypes from this table, so options are plain properties, as in
  * zeromq.js v6 (../../shared/docs/zeromq-js-api.md §3).
  */
-type OptionType = "int" | "bool" | "string" | "id" | "mechanism" | "verbosity";
+type OptionType = "int" | "bool" | "string" | "id" | "mechanism" | "verbosity" | "credential" | "curveKey";
 
 export interface OptionSpec {
   type: OptionType;
@@ -17,6 +19,8 @@ export interface OptionSpec {
   min?: number;
   /** Changing it after bind/connect takes effect only on the next one: warn, as zeromq.js does. */
   live?: boolean;
+  /** Stores the (checked) value and what depends on it; without it the value is stored under its name. */
+  apply?: (values: Record<string, unknown>, value: unknown) => void;
 }
 
 const int = (def: number, min = -1, live = false): OptionSpec => ({ type: "int", default: def, min, live });
@@ -43,13 +47,7 @@ export const COMMON_OPTIONS = {
   immediate: bool(),
   ipv6: bool(),
   securityMechanism: { type: "mechanism", default: null, access: "ro" },
-  plainServer: bool(),
-  plainUsername: str(),
-  plainPassword: str(),
-  curveServer: bool(),
-  curvePublicKey: str(),
-  curveSecretKey: str(),
-  curveServerKey: str(),
+  ...SECURITY_OPTIONS(),
   zapDomain: str(),
   typeOfService: int(0, 0),
   handshakeInterval: int(30000, 0),
@@ -64,6 +62,49 @@ export const COMMON_OPTIONS = {
   zapEnforceDomain: bool(),
   loopbackFastPath: bool(),
 } satisfies Record<string, OptionSpec>;
+
+/**
+ * The security options, with libzmq's rules (options.cpp): one ZMQ_MECHANISM and one
+ * as_server flag shared by PLAIN and CURVE, set by whichever option came last.
+ * plainServer/curveServer read back as `as_server && mechanism is theirs`; a username,
+ * password or CURVE key selects its mechanism; plainUsername/curveServerKey make us a
+ * client. CURVE keys are stored as Z85 whether given as 40 characters or 32 bytes.
+ * (libzmq keeps the old username when it is set to null; omq forgets it.)
+ */
+function SECURITY_OPTIONS(): Record<string, OptionSpec> {
+  const mechanism = (values: Record<string, unknown>, mechanism: "plain" | "curve" | null, asServer?: boolean) => {
+    const server = asServer ?? values.securityAsServer === true;
+    values.securityMechanism = mechanism;
+    values.securityAsServer = server;
+    values.plainServer = server && mechanism === "plain";
+    values.curveServer = server && mechanism === "curve";
+  };
+  const credential = (name: string): OptionSpec => ({
+    type: "credential",
+    default: null,
+    apply: (values, text) => {
+      values[name] = text;
+      mechanism(values, text === null ? null : "plain", text === null ? undefined : false);
+    },
+  });
+  const key = (name: string, asServer?: false): OptionSpec => ({
+    type: "curveKey",
+    default: null,
+    apply: (values, z85) => {
+      values[name] = z85;
+      mechanism(values, "curve", asServer);
+    },
+  });
+  return {
+    plainServer: { type: "bool", default: false, apply: (values, on) => mechanism(values, on === true ? "plain" : null, on === true) },
+    plainUsername: credential("plainUsername"),
+    plainPassword: credential("plainPassword"),
+    curveServer: { type: "bool", default: false, apply: (values, on) => mechanism(values, on === true ? "curve" : null, on === true) },
+    curvePublicKey: key("curvePublicKey"),
+    curveSecretKey: key("curveSecretKey"),
+    curveServerKey: key("curveServerKey", false),
+  };
+}
 
 /** Options of sockets that can send (zeromq.js "W-classes"). */
 export const WRITABLE_OPTIONS = {
@@ -87,6 +128,19 @@ export const PROBE_ROUTER_OPTION = { probeRouter: wo(bool()) } satisfies Record<
 export const REQUEST_OPTIONS = { correlate: wo(bool()), relaxed: wo(bool()) } satisfies Record<string, OptionSpec>;
 export const ROUTER_OPTIONS = { mandatory: bool(false, true), handover: wo(bool()) } satisfies Record<string, OptionSpec>;
 
+/** Write-only, but zeromq.js warns when it changes after bind/connect (it is not in its "immediate" list). */
+const woWarn = (spec: OptionSpec): OptionSpec => ({ ...wo(spec), live: false });
+/** ZMQ_INVERT_MATCHING (PUB, SUB, XPUB). */
+export const INVERT_MATCHING_OPTION = { invertMatching: bool() } satisfies Record<string, OptionSpec>;
+/** ZMQ_XPUB_NODROP (PUB, XPUB). */
+export const NO_DROP_OPTION = { noDrop: woWarn(bool()) } satisfies Record<string, OptionSpec>;
+/** XPUB only: ZMQ_XPUB_MANUAL, ZMQ_XPUB_WELCOME_MSG, and ZMQ_XPUB_VERBOSE/VERBOSER as one `verbosity`. */
+export const XPUBLISHER_OPTIONS = {
+  manual: woWarn(bool()),
+  welcomeMessage: woWarn(str()),
+  verbosity: wo({ type: "verbosity", default: null }),
+} satisfies Record<string, OptionSpec>;
+
 export interface CommonOptions {
   affinity: number; rate: number; recoveryInterval: number; linger: number;
   reconnectInterval: number; backlog: number; reconnectMaxInterval: number; maxMessageSize: number;
@@ -108,6 +162,9 @@ export interface ConflateOption { conflate: boolean }
 export interface ProbeRouterOption { probeRouter: boolean }
 export interface RequestOptions { correlate: boolean; relaxed: boolean }
 export interface RouterOptions { mandatory: boolean; handover: boolean }
+export interface InvertMatchingOption { invertMatching: boolean }
+export interface NoDropOption { noDrop: boolean }
+export interface XPublisherOptions { manual: boolean; welcomeMessage: string | null; verbosity: null | "allSubs" | "allSubsUnsubs" }
 
 /** The live values of one socket's options, plus what reading/writing them needs. */
 export class OptionStore {
@@ -142,7 +199,8 @@ export function defineOptions(prototype: object, specs: Record<string, OptionSpe
       descriptor.set = function (this: object, value: unknown) {
         const store = optionStore(this);
         if (store.closed) throw zmqError("ENOTSOCK");
-        store.values[name] = coerce(spec, value);
+        if (spec.apply !== undefined) spec.apply(store.values, coerce(spec, value));
+        else store.values[name] = coerce(spec, value);
         if (store.active && !spec.live) emitWarning("Socket option will not take effect until next connect/bind.");
       };
     }
@@ -179,6 +237,22 @@ function coerce(spec: OptionSpec, value: unknown): unknown {
       if (Buffer.byteLength(value) < 1 || Buffer.byteLength(value) > 255) throw zmqError("EINVAL");
       // Kept as bytes for the wire; the getter reads it back as a string (zeromq.js).
       return typeof value === "string" ? Buffer.from(value, "utf8") : Buffer.from(value);
+    case "credential": {
+      // ZMQ_PLAIN_USERNAME/PASSWORD: null selects NULL; otherwise 1 to 255 octets.
+      if (value === null) return null;
+      if (typeof value !== "string" && !Buffer.isBuffer(value)) throw new TypeError("Option value must be a string or buffer");
+      const length = Buffer.byteLength(value);
+      if (length < 1 || length > 255) throw zmqError("EINVAL");
+      return typeof value === "string" ? value : value.toString("utf8");
+    }
+    case "curveKey": {
+      // ZMQ_CURVE_*KEY: 32 octets, or 40 Z85 characters; anything else (null too) is EINVAL.
+      if (value === null) throw zmqError("EINVAL");
+      if (typeof value !== "string" && !Buffer.isBuffer(value)) throw new TypeError("Option value must be a string or buffer");
+      const key = parseCurveKey(value);
+      if (key === undefined) throw zmqError("EINVAL");
+      return z85Encode(key);
+    }
     case "mechanism":
     case "verbosity":
       return value;

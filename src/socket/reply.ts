@@ -53,6 +53,8 @@ export class Reply extends Socket {
     this.#replyPeer?.outbound.write(this.#envelope.concat(message));
     this.#replyPeer = undefined;
     this.#envelope = [];
+    // A receive that waited for its turn may take the next request now.
+    queueMicrotask(() => this.wake());
     return true;
   }
 
@@ -68,6 +70,7 @@ export class Reply extends Socket {
     this.#replying = true;
     this.#replyPeer = this.#requestPeer;
     this.#envelope = this.#requestEnvelope;
+    queueMicrotask(() => this.wake()); // a send that waited for its turn may go now
     return request;
   }
 

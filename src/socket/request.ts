@@ -24,7 +24,12 @@ export type RequestSocketOptions = ReadableOptions & WritableOptions & RoutingId
  * REQ (RFC 28): send a request, then receive its reply, strictly in turn (EFSM otherwise).
  * Each request goes to the next peer, behind an empty delimiter frame (and, with
  * `correlate`, a 4-byte request id before it); only a well-formed reply from that peer is
- * accepted, anything else is dropped. `relaxed` allows a new request before the reply.
+ * accepted, anything else is dropped. `relaxed` allows a new request before the reply; the
+ * old reply is then dropped if it comes from another peer or (with `correlate`) carries the
+ * old id. Without `correlate`, a late reply from the same peer is taken, as in libzmq.
+ *
+ * As libzmq: a request is never sent again. If the peer dies with it, the REQ waits for a
+ * reply that will not come; only `relaxed` (or a receiveTimeout) gets it going again.
  */
 export class Request extends Socket {
   readonly #lb = new LoadBalancer();
@@ -73,7 +78,10 @@ export class Request extends Socket {
     if (correlate) this.#requestId = (this.#requestId + 1) >>> 0;
     this.#replyPeer = this.#lb.lastPeer;
     this.#expectingReply = true;
+    // libzmq drops whatever is queued when a request goes out: an old reply (ours, or one a
+    // peer sent twice) must not pass for the answer to this request.
     this.#reply = undefined;
+    while (this.#fq.receive() !== undefined);
     return true;
   }
 
@@ -87,6 +95,8 @@ export class Request extends Socket {
     const reply = this.#reply;
     this.#reply = undefined;
     this.#expectingReply = false;
+    // A send that waited for its turn may go now (after this receive has settled).
+    queueMicrotask(() => this.wake());
     return reply;
   }
 

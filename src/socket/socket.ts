@@ -20,6 +20,12 @@ import { Pending } from "./pending";
 import { Context, defaultContext } from "../context";
 
 const RESOLVED: Promise<void> = Promise.resolve();
+/**
+ * One in this many operations that could complete at once is settled on a later event-loop
+ * turn instead (zeromq.js does the same), so a loop of `await send()` on a socket that never
+ * blocks (PUB, ROUTER) still lets I/O run: otherwise nothing would reach the wire until it ended.
+ */
+const YIELD_EVERY = 512;
 /** Set by Socket's static block: the one door into a socket's internals, for Proxy. */
 let proxyAccess: (socket: Socket) => ProxyAccess;
 const BLOCKED = "Socket is blocked by a bind or unbind operation";
@@ -43,6 +49,7 @@ export abstract class Socket {
   #sendOp: Pending<void> | undefined = undefined;
   #receiveOp: Pending<Message> | undefined = undefined;
   #observer: Observer | undefined = undefined;
+  #immediateOps = 0;
 
   protected constructor(type: number, options?: { context?: Context }) {
     const name = socketTypeName(type);
@@ -223,7 +230,7 @@ export abstract class Socket {
     }
     if (message.length === 0) return RESOLVED;
     try {
-      if (this.canSend && this.xsend(message)) return RESOLVED;
+      if (this.canSend && this.xsend(message)) return this.#immediate(undefined);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -246,7 +253,7 @@ export abstract class Socket {
     }
     try {
       const message = this.canReceive ? this.xreceive() : undefined;
-      if (message !== undefined) return Promise.resolve(message);
+      if (message !== undefined) return this.#immediate(message);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -270,6 +277,13 @@ export abstract class Socket {
         }
       },
     };
+  }
+
+  /** An already-settled result, except every YIELD_EVERY-th one, which waits for the check phase. */
+  #immediate<T>(value: T): Promise<T> {
+    if (++this.#immediateOps < YIELD_EVERY) return value === undefined ? (RESOLVED as Promise<T>) : Promise.resolve(value);
+    this.#immediateOps = 0;
+    return new Promise<T>((resolve) => setImmediate(resolve, value));
   }
 
   #serviceSend(): void {

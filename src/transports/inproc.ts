@@ -49,7 +49,7 @@ export class InprocLink {
     }
     const toBinder = this.#connecterPeer!.outbound;
     const toConnecter = this.#connecterPeer!.inbound;
-    this.#connecterPeer!.info = describe(b, this.name);
+    this.#connecterPeer!.info = describe(b, this.name, c.connectRoutingId);
     this.connecter.owner.peerIdentified(this.#connecterPeer!);
     const peer = new Peer(toBinder, toConnecter, describe(c, this.name));
     peer.disconnect = () => this.close();
@@ -74,7 +74,7 @@ export class InprocLink {
     const c = this.connecter.options;
     const toBinder = new Pipe(toBinderHwm, c.conflate);
     const toConnecter = new Pipe(toConnecterHwm, c.conflate);
-    const peer = new Peer(toConnecter, toBinder, describe(undefined, this.name));
+    const peer = new Peer(toConnecter, toBinder, describe(undefined, this.name, c.connectRoutingId));
     peer.disconnect = () => this.close();
     if (!this.connecter.owner.attachPeer(peer)) {
       this.#closed = true;
@@ -136,11 +136,14 @@ function sumHwm(a: number, b: number): number {
   return a === 0 || b === 0 ? 0 : a + b;
 }
 
-function describe(options: LinkOptions | undefined, name: string): PeerInfo {
-  return {
+/** What one side knows of the other; `connectRoutingId` is the connecter's name for the binder (ROUTER/STREAM connect). */
+function describe(options: LinkOptions | undefined, name: string, connectRoutingId?: Buffer): PeerInfo {
+  const info: PeerInfo = {
     socketType: options?.socketType ?? "",
     identity: options?.routingId ?? Buffer.alloc(0),
     metadata: new Map(),
     endpoint: `inproc://${name}`,
   };
+  if (connectRoutingId !== undefined) info.connectRoutingId = connectRoutingId;
+  return info;
 }

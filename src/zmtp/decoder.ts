@@ -45,7 +45,7 @@ type PartialFrame =
  */
 export class FrameDecoder {
   readonly #sink: DecoderSink;
-  readonly #maxMessageSize: number;
+  #maxMessageSize: number;
   readonly #copyBelow: number;
   readonly #header = Buffer.alloc(LONG_HEADER);
   #partial: PartialFrame | undefined = undefined;
@@ -61,6 +61,15 @@ export class FrameDecoder {
     this.#sink = sink;
     this.#maxMessageSize = options.maxMessageSize ?? -1;
     this.#copyBelow = options.copyBelow ?? COPY_BELOW;
+  }
+
+  /** The frame size limit (-1 = none); a change applies from the next frame header on. */
+  get maxMessageSize(): number {
+    return this.#maxMessageSize;
+  }
+
+  set maxMessageSize(limit: number) {
+    this.#maxMessageSize = limit;
   }
 
   get stopped(): boolean {
@@ -197,7 +206,7 @@ export class FrameDecoder {
       if (this.#parts !== undefined) return this.#fail("EPROTO", "command frame inside a multipart message");
     }
     if (this.#maxMessageSize >= 0 && size > this.#maxMessageSize) {
-      return this.#fail("EMSGSIZE", `frame of ${size} bytes exceeds maxMessageSize ${this.#maxMessageSize}`);
+      return this.#fail("EMSGSIZE", `frame of ${size} bytes exceeds the limit of ${this.#maxMessageSize}`);
     }
     if (size > constants.MAX_LENGTH) return this.#fail("EMSGSIZE", `frame of ${size} bytes exceeds the largest Buffer`);
     return true;

@@ -116,3 +116,60 @@ export function eventCount(socket: { events: { on(type: never, listener: () => v
     });
   });
 }
+
+export type Tagged = { index: number; message: Buffer[] };
+
+/**
+ * Keeps one receive() pending on each socket and yields messages as they arrive, tagged with
+ * the index of the socket that got them. Pending receives left at the end are rejected by
+ * close (EAGAIN); they are caught here.
+ */
+export class Receivers {
+  readonly #sockets: Receiver[];
+  readonly #pending: Promise<Tagged>[];
+
+  constructor(sockets: Receiver[]) {
+    this.#sockets = sockets;
+    this.#pending = sockets.map((_, i) => this.#arm(i));
+  }
+
+  #arm(index: number): Promise<Tagged> {
+    const p = this.#sockets[index]!.receive().then((message) => ({ index, message }));
+    p.catch(() => {});
+    return p;
+  }
+
+  async next(): Promise<Tagged> {
+    const got = await Promise.race(this.#pending);
+    this.#pending[got.index] = this.#arm(got.index);
+    return got;
+  }
+}
+
+/**
+ * Awaits `promise`, but fails with `what` if it has not settled after `ms`. Not a timing
+ * assertion: a bound that turns "never happens" into a clear failure instead of the test's
+ * timeout (use well below the test's own timeout).
+ */
+export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} (nothing after ${ms} ms)`)), ms);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Until each of `receivers` has received one, sends `warm-up` through `sender`: all peers are then connected. Returns the Receivers to keep reading with. */
+export async function untilEachReceives(sender: Sender, receivers: Receiver[]): Promise<Receivers> {
+  const rx = new Receivers(receivers);
+  const seen = new Set<number>();
+  while (seen.size < receivers.length) {
+    await sender.send(["warm-up"]);
+    seen.add((await rx.next()).index);
+  }
+  return rx;
+}

@@ -59,20 +59,21 @@ export class Sockets {
   }
 
   /**
-   * Closes every socket of this group and waits for the teardown: omq's context.close()
-   * promise; for native sockets the monitor's `end` event, which libzmq sends when the
-   * socket is destroyed (after its listeners and connections are gone).
+   * Closes every socket of this group that the test left open, with linger 0 so that a
+   * message nobody will read cannot hold the cleanup (tests of linger close explicitly).
+   * For omq this awaits context.close(), which resolves once every connection, timer and
+   * file is gone; native contexts cannot be closed, so native sockets are just closed.
    */
   async close(): Promise<void> {
     const errors: unknown[] = [];
     await Promise.all(this.#children.map((child) => child.close().catch((e) => errors.push(e))));
-    const closeContext = (this.context as unknown as { close?: () => Promise<void> }).close;
-    if (typeof closeContext === "function") {
-      for (const socket of this.#sockets) socket.close();
-      await closeContext.call(this.context);
-    } else {
-      for (const socket of this.#sockets) socket.close();
+    for (const socket of this.#sockets) {
+      const open = socket as Closable & { closed?: boolean; linger?: number };
+      if (open.closed === false) open.linger = 0;
+      socket.close();
     }
+    const closeContext = (this.context as unknown as { close?: () => Promise<void> }).close;
+    if (typeof closeContext === "function") await closeContext.call(this.context);
     if (errors.length > 0) throw errors[0];
   }
 }

@@ -123,7 +123,9 @@ describe(`errors: what zeromq.js reports for the user's mistakes (${libName})`, 
     }),
   );
 
-  it("an unknown option in the constructor throws TypeError (the socket is sealed)", T, () =>
+  // Native zeromq.js throws too, but leaks the half-built socket, which segfaults the process at exit.
+  const leaks = testingReference ? "zeromq.js leaks the half-built socket and segfaults at exit" : false;
+  it("an unknown option in the constructor throws TypeError (the socket is sealed)", { ...T, skip: leaks }, () =>
     withSockets(async (s) => {
       const lib = s.lib;
       // The failed constructor may already have registered the socket; closing the context cleans it up.

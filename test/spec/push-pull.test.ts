@@ -16,39 +16,10 @@ import {
   transports,
   turn,
   withSockets,
-  type Receiver,
+  untilEachReceives,
 } from "../helpers";
 
 const T = { timeout: 20000 };
-
-type Tagged = { index: number; message: Buffer[] };
-
-/**
- * Keeps one receive() pending on each socket and yields messages as they arrive, tagged with
- * the index of the socket that got them. Pending receives left at the end are rejected by
- * close (EAGAIN); they are caught here.
- */
-class Receivers {
-  readonly #sockets: Receiver[];
-  readonly #pending: Promise<Tagged>[];
-
-  constructor(sockets: Receiver[]) {
-    this.#sockets = sockets;
-    this.#pending = sockets.map((_, i) => this.#arm(i));
-  }
-
-  #arm(index: number): Promise<Tagged> {
-    const p = this.#sockets[index]!.receive().then((message) => ({ index, message }));
-    p.catch(() => {});
-    return p;
-  }
-
-  async next(): Promise<Tagged> {
-    const got = await Promise.race(this.#pending);
-    this.#pending[got.index] = this.#arm(got.index);
-    return got;
-  }
-}
 
 for (const { transport, skip } of transports) {
   describe(`RFC 30 PUSH/PULL over ${transport.name} (${libName})`, { skip }, () => {
@@ -58,15 +29,9 @@ for (const { transport, skip } of transports) {
         const endpoint = await bound(push, transport.bindAddress());
         const pulls = [s.pull(), s.pull(), s.pull()];
         for (const pull of pulls) pull.connect(endpoint);
-        const rx = new Receivers(pulls);
-
         // Peers join in their own time: send one message at a time until each PULL has
         // received one, so that all three are connected before counting.
-        const seen = new Set<number>();
-        while (seen.size < pulls.length) {
-          await push.send("warm-up");
-          seen.add((await rx.next()).index);
-        }
+        const rx = await untilEachReceives(push, pulls);
 
         const perPeer = 100;
         const counts = [0, 0, 0];

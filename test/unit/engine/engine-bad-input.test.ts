@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { Engine } from "../../../src/engine/engine";
+import { Engine, HANDSHAKE_FRAME_MAX } from "../../../src/engine/engine";
 import type { EngineOptions } from "../../../src/engine/options";
 import { encodeCommand, encodeReady } from "../../../src/zmtp/commands";
 import { encodeGreeting, GREETING_SIZE } from "../../../src/zmtp/greeting";
@@ -165,5 +165,22 @@ describe("Engine with bad input", () => {
     assert.equal((await host.ready).socketType, "PULL");
     engine.destroy();
     pair.close();
+  });
+  it("limits frames before the handshake completes, whatever maxMessageSize allows (RFC 37 security)", async () => {
+    const header = Buffer.alloc(9);
+    header[0] = 0x06;
+    header.writeBigUInt64BE(BigInt(HANDSHAKE_FRAME_MAX + 1), 1);
+    const { error } = await feed([encodeGreeting("NULL", false), header]);
+    assert.equal(error?.code, "EMSGSIZE");
+    assert.equal(error?.handshake, true);
+  });
+
+  it("lifts the handshake limit once the handshake is done", async () => {
+    const { engine, host, theirs, close } = await handshaken({ socketType: "PULL" }, "PUSH");
+    const big = Buffer.alloc(HANDSHAKE_FRAME_MAX * 2, 3);
+    theirs.write(frame(0, big));
+    assert.deepEqual(await nextMessage(host.inbound), [big]);
+    engine.destroy();
+    close();
   });
 });

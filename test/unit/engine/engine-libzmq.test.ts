@@ -182,25 +182,27 @@ describe("Engine against libzmq", () => {
 
   it("answers a libzmq peer's heartbeats, so it is not dropped", async () => {
     const { endpoint, host, engine, stream } = await accept({ socketType: "PULL" });
-    // libzmq drops a peer that sends no traffic within heartbeatTimeout of a PING. Ten
-    // PINGs 5 ms apart span more than the 20 ms timeout: had we not answered with PONG,
+    // libzmq drops a peer that sends no traffic within heartbeatTimeout of a PING. Eighty
+    // PINGs 5 ms apart span more than the 250 ms timeout: had we not answered with PONG,
     // libzmq would have closed the connection instead of pinging on.
-    const push = new zmq.Push({ heartbeatInterval: 5, heartbeatTimeout: 20 });
+    const push = new zmq.Push({ heartbeatInterval: 5, heartbeatTimeout: 250 });
     push.connect(endpoint);
     const socket = await stream;
-    const tenPings = new Promise<void>((resolve) => {
+    const enoughPings = new Promise<void>((resolve) => {
       let pings = 0;
       socket.on("data", (chunk: Buffer) => {
         for (let at = chunk.indexOf("PING"); at !== -1; at = chunk.indexOf("PING", at + 1)) pings++;
-        if (pings >= 10) resolve();
+        if (pings >= 80) resolve();
       });
     });
-    await Promise.race([tenPings, host.closed]);
+    await Promise.race([enoughPings, host.closed]);
     assert.equal(host.closedCalls, 0, "libzmq dropped the connection");
     await push.send("still here");
     assert.deepEqual(await nextMessage(host.inbound), [Buffer.from("still here")]);
     push.close();
-    assert.equal(await host.closed, undefined);
+    // libzmq may close with our last PONG unread, which TCP reports as a reset.
+    const error = await host.closed;
+    assert.ok(error === undefined || error.kind === "io", String(error));
     (await engine).destroy();
   });
 });

@@ -108,6 +108,8 @@ export async function socketPair(): Promise<{ ours: net.Socket; theirs: net.Sock
   const [theirs] = (await accepted) as [net.Socket];
   server.close();
   theirs.on("error", () => {});
+  theirs.setNoDelay(true);
+  theirs.resume(); // flowing, so it sees our FIN and closes; a Collector also listens for data
   return { ours, theirs, close: () => { ours.destroy(); theirs.destroy(); } };
 }
 

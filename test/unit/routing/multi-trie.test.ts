@@ -138,3 +138,16 @@ test("100 000 random topics and 50 subscribers agree with a brute-force model", 
   assert.equal(trie.size, 0);
   assert.equal(trie.nodeCount, 1);
 });
+
+test("forEachPrefixOf: every prefix of one subscriber, shared or not", () => {
+  const trie = new MultiTrie<string>();
+  trie.add(b("a"), "p1");
+  trie.add(b("ab"), "p1");
+  trie.add(b("ab"), "p2");
+  trie.add(b(""), "p1");
+  trie.add(b("c"), "p2");
+  const seen: string[] = [];
+  trie.forEachPrefixOf("p1", (prefix) => seen.push(prefix.toString("latin1")));
+  assert.deepEqual(seen.sort(), ["", "a", "ab"]);
+  assert.equal(trie.size, 4, "nothing removed");
+});

@@ -209,4 +209,15 @@ describe("FrameDecoder", () => {
     const d = sink.decoded[0];
     assert.ok("message" in d && d.message[0].length === 1000 && d.message[1].toString() === "z");
   });
+  it("applies a changed maxMessageSize from the next frame header on", () => {
+    const sink = new RecordingSink();
+    const decoder = new FrameDecoder(sink, { maxMessageSize: 4 });
+    decoder.write(frame(0, "1234"));
+    decoder.maxMessageSize = 8;
+    decoder.write(frame(0, "12345678"));
+    assert.equal(decoder.maxMessageSize, 8);
+    assert.equal(sink.decoded.length, 2);
+    decoder.write(frame(0, "123456789"));
+    assert.equal(sink.errors[0]?.code, "EMSGSIZE");
+  });
 });
