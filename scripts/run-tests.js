@@ -4,7 +4,10 @@
 "use strict";
 const { readdirSync, statSync } = require("node:fs");
 const { join } = require("node:path");
-const { spawnSync } = require("node:child_process");
+const { spawn } = require("node:child_process");
+
+// A test file whose process never exits would stall the runner until CI gives up; fail instead.
+const WATCHDOG_MS = 40 * 60 * 1000;
 
 function findTests(dir, filter) {
   const files = [];
@@ -22,5 +25,12 @@ if (files.length === 0) {
   console.error(`no test files match "${filter}"`);
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ["--test", "--test-reporter=spec", ...files], { stdio: "inherit" });
-process.exit(result.status ?? 1);
+const runner = spawn(process.execPath, ["--test", "--test-reporter=spec", ...files], { stdio: "inherit" });
+const watchdog = setTimeout(() => {
+  console.error(`test run still going after ${WATCHDOG_MS / 60000} minutes: a test file does not exit; stopping`);
+  runner.kill("SIGKILL");
+}, WATCHDOG_MS);
+runner.on("exit", (code, signal) => {
+  clearTimeout(watchdog);
+  process.exit(signal === null ? (code ?? 1) : 1);
+});

@@ -1,23 +1,40 @@
 /**
- * Keeps the Node.js event loop alive while someone holds it, with one ref'd timer for all
+ * Keeps the Node.js event loop alive while someone holds it, with one timer for all
  * holders. A pending send() or receive() holds it (zeromq.js: a pending operation keeps the
  * process alive; a socket that is merely bound or connected does not).
+ *
+ * hold/release happen once per operation that has to wait, which on a busy socket is every
+ * message, so the timer is made once and then only ref()ed and unref()ed, and the unref is
+ * put off to the check phase: a release followed by a hold in the same turn costs two
+ * counter updates. Unref()ed, the timer keeps nothing alive and is not listed by
+ * process.getActiveResourcesInfo().
  */
 export class KeepAlive {
   #holders = 0;
   #timer: NodeJS.Timeout | undefined = undefined;
+  #refed = false;
+  #checkScheduled = false;
 
   hold(): void {
-    if (this.#holders++ === 0) this.#timer = setInterval(noop, 1 << 30);
+    if (this.#holders++ > 0 || this.#refed) return;
+    this.#refed = true;
+    if (this.#timer === undefined) this.#timer = setInterval(noop, 1 << 30);
+    else this.#timer.ref();
   }
 
   release(): void {
     if (this.#holders === 0) return;
-    if (--this.#holders === 0) {
-      clearInterval(this.#timer);
-      this.#timer = undefined;
-    }
+    if (--this.#holders > 0 || this.#checkScheduled) return;
+    this.#checkScheduled = true;
+    setImmediate(this.#check);
   }
+
+  readonly #check = (): void => {
+    this.#checkScheduled = false;
+    if (this.#holders > 0 || !this.#refed) return;
+    this.#refed = false;
+    this.#timer!.unref();
+  };
 }
 
 function noop(): void {}

@@ -55,9 +55,12 @@ for (const transport of ALL_TRANSPORTS.filter((t) => t.crossLibrary)) {
           it("ZMQ_PROBE_ROUTER: the ROUTER receives [id, <empty>] when the DEALER connects", T, () =>
             withSockets(async (s) => {
               const { server, client } = await connect(s, { routingId: "prober", probeRouter: true }, "prober");
+              // A receive waits on the DEALER first: libzmq attaches an accepted connection (and so
+              // writes the probe) only when the application thread next calls into that socket.
+              const reply = client.receive();
               assert.deepEqual(await server.receive(), [Buffer.from("prober"), EMPTY]);
               await server.send(["prober", "seen you"]);
-              assert.deepEqual(texts(await client.receive()), ["seen you"]);
+              assert.deepEqual(texts(await reply), ["seen you"]);
             }),
           );
 
