@@ -49,6 +49,8 @@ export class Connecter {
     if (this.#stopped) return;
     const controller = new AbortController();
     this.#dialing = controller;
+    // libzmq reports every non-blocking connect as delayed first (CONNECT_DELAYED).
+    this.#owner.emitEvent("connect:delay", { address: this.#address });
     const o = this.#options;
     dial(this.#endpoint, { ipv6: o.ipv6, tcpKeepalive: o.tcpKeepalive, tcpKeepaliveIdle: o.tcpKeepaliveIdle, connectTimeout: o.connectTimeout }, controller.signal).then(
       (stream) => {
@@ -61,7 +63,7 @@ export class Connecter {
       () => {
         if (controller.signal.aborted) return;
         this.#dialing = undefined;
-        this.#owner.emitEvent("connect:delay", { address: this.#address });
+        this.#owner.emitEvent("close", { address: this.#address });
         this.#retry();
       },
     );

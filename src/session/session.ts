@@ -6,6 +6,7 @@ import { Peer, type PeerInfo } from "../pipe/peer";
 import { Pipe } from "../pipe/pipe";
 import { deferred } from "../util/deferred";
 import { keepAlive } from "../util/keep-alive";
+import { handshakeFailure } from "./handshake-event";
 import type { LinkOptions } from "./link-options";
 import type { PeerOwner } from "./peer-owner";
 
@@ -117,6 +118,7 @@ export class Session implements EngineHost {
       this.#peer.inbound.onWritable = undefined;
     }
     if (this.#closing) return this.#finish();
+    if (error?.handshake) this.#owner.emitEvent(...handshakeFailure(error, this.endpoint));
     if (!this.#keepsPipes) this.#dropPeer();
     this.onEngineLost?.(error);
   }
