@@ -78,8 +78,9 @@ function curveMechanism(
 ): Mechanism {
   const secretKey = key(security.curveSecretKey);
   if (secretKey === undefined) return new Failed("CURVE", asServer, "curveSecretKey is not set");
+  // The server checks each vouch names its public key: the one of its secret key, whatever curvePublicKey says.
+  if (asServer) return new CurveServer(options, crypto, { publicKey: publicKeyOf(secretKey), secretKey }, cookieJarFor(context), zap);
   const publicKey = key(security.curvePublicKey) ?? publicKeyOf(secretKey);
-  if (asServer) return new CurveServer(options, crypto, { publicKey, secretKey }, cookieJarFor(context), zap);
   const serverKey = key(security.curveServerKey);
   if (serverKey === undefined) return new Failed("CURVE", asServer, "curveServerKey is not set");
   return new CurveClient(options, crypto, { publicKey, secretKey, serverKey });

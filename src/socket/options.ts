@@ -173,6 +173,9 @@ export class OptionStore {
   closed = false;
   /** Set by the socket once it has bound or connected: later changes to most options warn. */
   active = false;
+  /** Copies of the options read on every send/receive that waits, kept in fields (hot path). */
+  sendTimeout = -1;
+  receiveTimeout = -1;
 }
 
 const stores = new WeakMap<object, OptionStore>();
@@ -201,6 +204,7 @@ export function defineOptions(prototype: object, specs: Record<string, OptionSpe
         if (store.closed) throw zmqError("ENOTSOCK");
         if (spec.apply !== undefined) spec.apply(store.values, coerce(spec, value));
         else store.values[name] = coerce(spec, value);
+        if (name === "sendTimeout" || name === "receiveTimeout") store[name] = store.values[name] as number;
         if (store.active && !spec.live) emitWarning("Socket option will not take effect until next connect/bind.");
       };
     }

@@ -29,7 +29,8 @@ export type RequestSocketOptions = ReadableOptions & WritableOptions & RoutingId
  * old id. Without `correlate`, a late reply from the same peer is taken, as in libzmq.
  *
  * As libzmq: a request is never sent again. If the peer dies with it, the REQ waits for a
- * reply that will not come; only `relaxed` (or a receiveTimeout) gets it going again.
+ * reply that will not come; only `relaxed` (or a receiveTimeout) gets it going again. Once
+ * the peer asked is gone, a well-formed reply from any peer is taken.
  */
 export class Request extends Socket {
   readonly #lb = new LoadBalancer();
@@ -105,10 +106,13 @@ export class Request extends Socket {
     while (this.#reply === undefined) {
       const message = this.#fq.receive();
       if (message === undefined) return false;
-      if (this.#fq.lastPeer !== this.#replyPeer) continue;
+      // From the peer asked only; once that peer is gone, from any (libzmq req_t: a bound REQ
+      // then takes the reply of a REP whose connection broke and came back as a new peer).
+      if (this.#replyPeer !== undefined && this.#fq.lastPeer !== this.#replyPeer) continue;
       let start = 0;
       if (this.option("correlate", false)) {
-        if (!this.#idFrame(this.#requestId).equals(message[0] ?? EMPTY)) continue;
+        const id = message[0]!;
+        if (id.length !== 4 || id.readUInt32LE(0) !== this.#requestId) continue;
         start = 1;
       }
       if (message.length < start + 2 || message[start]!.length !== 0) continue;
@@ -117,7 +121,7 @@ export class Request extends Socket {
     return true;
   }
 
-  /** libzmq writes the id in host order (little-endian on every platform Node runs on). */
+  /** The id is opaque to peers (a REP hands it back untouched): libzmq's host order, fixed here to little-endian. */
   #idFrame(id: number): Buffer {
     const frame = Buffer.allocUnsafe(4);
     frame.writeUInt32LE(id >>> 0, 0);

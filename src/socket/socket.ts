@@ -50,6 +50,8 @@ export abstract class Socket {
   #receiveOp: Pending<Message> | undefined = undefined;
   #observer: Observer | undefined = undefined;
   #immediateOps = 0;
+  readonly #sendTimedOut = (): void => this.#lastSend();
+  readonly #receiveTimedOut = (): void => this.#lastReceive();
 
   protected constructor(type: number, options?: { context?: Context }) {
     const name = socketTypeName(type);
@@ -234,11 +236,11 @@ export abstract class Socket {
     } catch (error) {
       return Promise.reject(error);
     }
-    const timeout = this.#timeout("sendTimeout");
+    const timeout = this.#store.sendTimeout;
     if (timeout === 0) return this.#lastSendNow(message);
-    return new Promise<void>((resolve, reject) => {
-      this.#sendOp = new Pending(resolve, reject, message, timeout, () => this.#lastSend());
-    });
+    const op = new Pending<void>(message, timeout, this.#sendTimedOut);
+    this.#sendOp = op;
+    return op.promise;
   }
 
   /** `receive()`, installed on the prototype under that name for the classes that can receive. */
@@ -257,11 +259,11 @@ export abstract class Socket {
     } catch (error) {
       return Promise.reject(error);
     }
-    const timeout = this.#timeout("receiveTimeout");
+    const timeout = this.#store.receiveTimeout;
     if (timeout === 0) return this.#lastReceiveNow();
-    return new Promise<Message>((resolve, reject) => {
-      this.#receiveOp = new Pending(resolve, reject, undefined, timeout, () => this.#lastReceive());
-    });
+    const op = new Pending<Message>(undefined, timeout, this.#receiveTimedOut);
+    this.#receiveOp = op;
+    return op.promise;
   }
 
   /** `for await (const message of socket)`: ends when the socket closes. */
@@ -360,11 +362,6 @@ export abstract class Socket {
   #settleOnClose(): void {
     this.#lastSend();
     this.#lastReceive();
-  }
-
-  #timeout(name: "sendTimeout" | "receiveTimeout"): number {
-    const value = this.#store.values[name];
-    return value === undefined ? -1 : (value as number);
   }
 
   #checkUsable(given: number, expected: number): void {

@@ -23,9 +23,15 @@ import {
 
 const T = { timeout: 20000 };
 
-/** The multiset of active resource names, sorted so two can be compared. */
-function resources(): string[] {
-  return process.getActiveResourcesInfo().sort();
+/**
+ * The multiset of active resource names (sorted, so two can be compared), read on the next
+ * turn of the loop, synchronously inside a setImmediate callback. A yield, not a timer:
+ * a promise often resolves inside the callback of the last request or handle close it
+ * awaited, which Node still counts as active until that callback returns (a closed server
+ * still shows as TCPServerWrap; an awaited fs call as FSReqPromise).
+ */
+function settledResources(): Promise<string[]> {
+  return new Promise((resolve) => setImmediate(() => resolve(process.getActiveResourcesInfo().sort())));
 }
 
 /**
@@ -76,7 +82,7 @@ for (const { transport, skip } of transports) {
       // channel) and the helpers' (random names, a probe for a free port) are not the context's.
       const zmq = lib();
       const [pullAddress, pairAddress, nowhere] = [transport.bindAddress(), transport.bindAddress(), await transport.freeAddress()];
-      const start = resources();
+      const start = await settledResources();
       const tracker = new ResourceTracker();
       const context = new zmq.Context();
       const push = new zmq.Push({ context });
@@ -110,12 +116,9 @@ for (const { transport, skip } of transports) {
       }
       try {
         assert.equal(push.closed && pull.closed && pair1.closed && pair2.closed && extra.closed, true);
-        // One turn of the loop (not a timer): close() may resolve inside the callback of the
-        // last request it awaited (an fs call), which Node counts as active until that
-        // callback returns; and Node reports destroyed handles to async_hooks from its own
-        // immediate queue.
+        assert.deepEqual(await settledResources(), start, "getActiveResourcesInfo()");
+        // Node reports destroyed handles to async_hooks from its own immediate queue.
         await turn();
-        assert.deepEqual(resources(), start, "getActiveResourcesInfo()");
         assert.deepEqual(tracker.live(), [], "async resources created during the test and never destroyed");
       } finally {
         tracker.dispose();

@@ -8,7 +8,7 @@
 // lost with the connection, the REQ waits for a reply that will not come (a receive times
 // out; a second send is EFSM); with ZMQ_REQ_RELAXED a new request goes to the new peer. A
 // request sent while the peer is down waits in the queue of a connecting REQ and goes out on
-// reconnection. Messages from a peer the REQ did not ask are never taken for the reply.
+// reconnection. A reply comes from the peer asked, or, once that peer is gone, from any peer.
 //
 // Where nothing can be awaited (a reply that must not come), a short receiveTimeout bounds
 // the wait; that is not a timing assertion, as any delivery at all fails the test.
@@ -16,7 +16,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ALL_TRANSPORTS, libName, loadLib, native, nameOf, rejectsCode, texts, withSockets, type Sockets, type Zmq } from "../helpers";
 import { nativeMissing } from "../helpers/interop";
-import { closeAndWait, dealer, endpointOf, nextEvent, rep, req, watch, type Reply, type Request } from "../helpers/request-reply";
+import { closeAndWait, endpointOf, nextEvent, rep, req, router, watch, type Reply, type Request } from "../helpers/request-reply";
 
 const T = { timeout: 20000 };
 const NOTHING = 100; // ms: the bound on waiting for something that must not arrive
@@ -110,23 +110,34 @@ for (const zmq of libraries) {
         }, zmq),
       );
 
-      it("bound REQ: once the peer it asked is gone, a well-formed reply from another peer is still not taken", T, () =>
+      it("bound REQ: once the peer it asked is gone, a well-formed reply from another peer is taken (libzmq req_t)", T, () =>
         withSockets(async (s) => {
           const { client, first, endpoint } = await pair(s, transport.bindAddress(), true);
-          const stranger = dealer(s);
-          const strangerIn = nextEvent(client, "handshake");
-          stranger.connect(endpoint);
-          await strangerIn;
-          // Round-robin: the warm-up went to the REP, the rotation is back at it, the stranger joined behind.
+          const other = router(s);
+          const otherIn = nextEvent(client, "handshake");
+          other.connect(endpoint, { routingId: "req" });
+          await otherIn;
+          // Round-robin: the warm-up went to the REP, the rotation is back at it, the ROUTER joined behind.
           await client.send("question");
-          const strangerGot = stranger.receive().then(() => "the stranger");
-          strangerGot.catch(() => {}); // rejected by close at the end
-          assert.equal(await Promise.race([first.receive().then(() => "the REP"), strangerGot]), "the REP");
+          const otherGot = other.receive().then(() => "the ROUTER");
+          otherGot.catch(() => {}); // rejected by close at the end
+          assert.equal(await Promise.race([first.receive().then(() => "the REP"), otherGot]), "the REP");
           const gone = nextEvent(client, "disconnect");
           first.close();
           await gone;
-          await stranger.send(["", "not an answer"]);
-          await nothingFor(client);
+          const answer = ["req", "", "an answer from elsewhere"];
+          if (nameOf(zmq) === "zeromq") {
+            // libzmq forgets the pipe some command round trips after the event, with nothing to
+            // wait for; until then it drops the answer. So the ROUTER answers until one is taken.
+            client.receiveTimeout = 20;
+            for (;;) {
+              await other.send(answer);
+              const got = await client.receive().catch((error: { code?: string }) => (error.code === "EAGAIN" ? undefined : Promise.reject(error)));
+              if (got !== undefined) return assert.deepEqual(texts(got), ["an answer from elsewhere"]);
+            }
+          }
+          await other.send(answer);
+          assert.deepEqual(texts(await client.receive()), ["an answer from elsewhere"]);
         }, zmq),
       );
     });

@@ -1,0 +1,70 @@
+/**
+ * Waiting for the other thread without blocking this one, and waking it only when it waits.
+ *
+ * Seed §24.8: no object may block its worker thread, so a side that finds the ring empty
+ * (reader) or full (writer) parks with Atomics.waitAsync, which returns a promise and
+ * leaves the event loop running. Seed §24.9: atomics are costly, so the other side pays
+ * for a notify only when a park flag says someone is waiting.
+ *
+ * The lost-wakeup race, and why it cannot happen: the parking side stores flag = 1 and then
+ * loads the cell again; the publishing side stores the cell and then loads the flag. Atomics
+ * are sequentially consistent, so at least one of the two loads sees the other's store:
+ * either the parker sees the new value and does not wait, or the publisher sees the flag and
+ * notifies. waitAsync itself also returns "not-equal" at once if the cell moved meanwhile.
+ *
+ * A pending waitAsync does not keep Node's event loop alive (measured on Node 20), so a park
+ * holds a ref'd timer until it ends: a worker waiting for messages does not exit under us.
+ */
+type WaitResult =
+  | { async: false; value: "not-equal" | "timed-out" }
+  | { async: true; value: Promise<"ok" | "timed-out"> };
+const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number): WaitResult }).waitAsync;
+
+const noop = (): void => {};
+
+/** A park in progress; cancel() ends it without calling its callback. */
+export interface Parking {
+  cancel(): void;
+}
+
+/**
+ * Calls `wake` (asynchronously, once) when control[cell] is no longer `seen`, or at once
+ * if it already moved. `flag` is the cell that tells the publisher we wait.
+ */
+export function park(control: Int32Array, cell: number, flag: number, seen: number, wake: () => void): Parking {
+  seen |= 0; // the cells are Int32: compare counters as signed
+  let live = true;
+  const keepAlive = setTimeout(noop, 0x7fffffff);
+  const finish = (): void => {
+    if (!live) return;
+    live = false;
+    clearTimeout(keepAlive);
+    Atomics.store(control, flag, 0);
+    wake();
+  };
+  Atomics.store(control, flag, 1);
+  if (Atomics.load(control, cell) !== seen) {
+    queueMicrotask(finish);
+  } else {
+    const result = waitAsync(control, cell, seen);
+    if (result.async) void result.value.then(finish);
+    else queueMicrotask(finish);
+  }
+  return {
+    cancel(): void {
+      if (!live) return;
+      live = false;
+      clearTimeout(keepAlive);
+      Atomics.store(control, flag, 0);
+    },
+  };
+}
+
+/** Publishes a new value of `cell` (one atomic store) and notifies only if the other side parked. */
+export function publish(control: Int32Array, cell: number, flag: number, value: number): boolean {
+  Atomics.store(control, cell, value | 0);
+  if (Atomics.load(control, flag) === 0) return false;
+  Atomics.store(control, flag, 0);
+  Atomics.notify(control, cell);
+  return true;
+}

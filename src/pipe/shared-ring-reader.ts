@@ -1,0 +1,163 @@
+import type { Message } from "../message";
+import { ASIDE, CLOSED, ENDED, HEAD, READER_PARKED, TAIL, WRITER_PARKED, decodeInline, getU32, ringViews, type RingViews } from "./shared-ring-codec";
+import { park, publish, type Parking } from "./shared-ring-park";
+import type { RingStats, SharedRingEnd } from "./shared-ring";
+
+/**
+ * The reading end of a shared ring (seed §24.9, the "pre-read" side of figure 24.9).
+ *
+ * Prefetch: when its batch is used up, read() takes everything the writer published with one
+ * Atomics.load of TAIL and then decodes record after record with plain reads. Consumed space
+ * goes back to the writer with one Atomics.store of HEAD per batch: at the end of a batch, or
+ * each quarter ring inside a long one, so a writer that is waiting for room does not have to
+ * wait for the whole ring to drain and the two threads overlap.
+ *
+ * A read that finds nothing returns undefined and parks on TAIL with Atomics.waitAsync;
+ * onReadable fires when the writer publishes (or ends). An ended ring read empty is done:
+ * onDone fires once and the MessagePort closes.
+ *
+ * A record sent aside names a sequence number; its frames arrive on the MessagePort, in
+ * order, usually before the record is published. If not yet, read() returns undefined and
+ * onReadable fires when they land.
+ */
+interface Aside {
+  seq: number;
+  frames: Uint8Array[];
+}
+
+export class SharedRingReader {
+  onReadable: (() => void) | undefined = undefined;
+  onDone: (() => void) | undefined = undefined;
+  readonly stats: RingStats = { parks: 0, notifies: 0, refusals: 0, aside: 0 };
+
+  readonly #ring: RingViews;
+  readonly #control: Int32Array;
+  readonly #port: SharedRingEnd["port"];
+  readonly #giveBackEvery: number;
+  readonly #aside = new Map<number, Message>();
+  #head = 0;
+  #given = 0;
+  #tail = 0;
+  #awaitingAside = false;
+  #parking: Parking | undefined = undefined;
+  #done = false;
+  #closed = false;
+
+  constructor(end: SharedRingEnd) {
+    this.#ring = ringViews(end.buffer);
+    this.#control = this.#ring.control;
+    this.#giveBackEvery = (this.#ring.mask + 1) >>> 2;
+    this.#head = this.#given = this.#tail = Atomics.load(this.#control, HEAD) >>> 0;
+    this.#port = end.port;
+    this.#port.on("message", this.#onAside);
+    this.#port.unref(); // only a reader that waits keeps its thread alive
+  }
+
+  /** The writer ended and everything it wrote has been read. */
+  get done(): boolean {
+    return this.#done;
+  }
+
+  read(): Message | undefined {
+    if (this.#head === this.#tail && !this.#prefetch()) {
+      this.#wait();
+      return undefined;
+    }
+    const ring = this.#ring;
+    const tag = getU32(ring, this.#head);
+    let message: Message;
+    let end: number;
+    if (tag >= ASIDE) {
+      const seq = getU32(ring, (this.#head + 4) >>> 0);
+      const frames = this.#aside.get(seq);
+      if (frames === undefined) {
+        this.#awaitAside();
+        return undefined;
+      }
+      this.#aside.delete(seq);
+      message = frames;
+      end = (this.#head + 8) >>> 0;
+    } else {
+      ({ message, end } = decodeInline(ring, (this.#head + 4) >>> 0, tag));
+    }
+    this.#head = end;
+    if (((end - this.#given) >>> 0) >= this.#giveBackEvery) this.#giveBack();
+    return message;
+  }
+
+  /** True when a message is waiting; otherwise arms onReadable (as Pipe.checkRead). */
+  checkRead(): boolean {
+    if (this.#head !== this.#tail || this.#prefetch()) return true;
+    this.#wait();
+    return false;
+  }
+
+  /** The reader is gone: the writer's later writes are refused once the ring fills. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#parking?.cancel();
+    this.#parking = undefined;
+    if (this.#awaitingAside) this.#port.unref();
+    Atomics.store(this.#control, CLOSED, 1);
+    Atomics.notify(this.#control, HEAD); // a writer parked for room wakes and sees CLOSED
+    this.#port.close();
+  }
+
+  /** One atomic load takes the whole published batch (after giving back the one just read). */
+  #prefetch(): boolean {
+    this.#giveBack();
+    this.#tail = Atomics.load(this.#control, TAIL) >>> 0;
+    return this.#tail !== this.#head;
+  }
+
+  #giveBack(): void {
+    if (this.#head === this.#given) return;
+    this.#given = this.#head;
+    if (publish(this.#control, HEAD, WRITER_PARKED, this.#head)) this.stats.notifies++;
+  }
+
+  #wait(): void {
+    if (this.#done || this.#closed || this.#parking !== undefined) return;
+    if (Atomics.load(this.#control, ENDED) === 1) {
+      // The writer stored its last TAIL before ENDED, so this load sees it.
+      this.#tail = Atomics.load(this.#control, TAIL) >>> 0;
+      if (this.#tail !== this.#head) queueMicrotask(() => this.onReadable?.());
+      else this.#finish();
+      return;
+    }
+    this.stats.parks++;
+    this.#parking = park(this.#control, TAIL, READER_PARKED, this.#tail, () => {
+      this.#parking = undefined;
+      this.onReadable?.();
+    });
+  }
+
+  #finish(): void {
+    this.#done = true;
+    this.#port.close();
+    this.onDone?.();
+  }
+
+  #awaitAside(): void {
+    if (this.#awaitingAside) return;
+    this.#awaitingAside = true;
+    this.#giveBack(); // a stall ends the batch: hand back what was read so the writer can go on
+    this.#port.ref();
+  }
+
+  readonly #onAside = (data: Aside): void => {
+    const frames = data.frames;
+    const message = new Array<Buffer>(frames.length);
+    for (let i = 0; i < frames.length; i++) {
+      const f = frames[i]!;
+      message[i] = Buffer.from(f.buffer, f.byteOffset, f.byteLength);
+    }
+    this.stats.aside++;
+    this.#aside.set(data.seq, message);
+    if (!this.#awaitingAside) return;
+    this.#awaitingAside = false;
+    this.#port.unref();
+    this.onReadable?.();
+  };
+}

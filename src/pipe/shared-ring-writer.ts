@@ -1,0 +1,171 @@
+import type { Message } from "../message";
+import {
+  ASIDE, ASIDE_SIZE, CLOSED, ENDED, HEAD, READER_PARKED, TAIL, WRITER_PARKED,
+  encodeInline, inlineSize, putU32, ringViews, type RingViews,
+} from "./shared-ring-codec";
+import { park, publish, type Parking } from "./shared-ring-park";
+import type { RingStats, SharedRingEnd } from "./shared-ring";
+
+/**
+ * The writing end of a shared ring: one thread, one writer (seed §24.9, "each queue has
+ * exactly one writer thread and one reader thread").
+ *
+ * Write-ahead: write() encodes into the ring past the published TAIL, a region the reader
+ * cannot see yet, so it needs no atomics. The batch is published with one Atomics.store of
+ * TAIL, either by flush() or by a microtask at the end of the current synchronous run (the
+ * seed's "pre-write area flushed by moving one pointer", figure 24.9). A write that does not
+ * fit flushes, is refused (returns false, as Pipe does at its HWM) and parks the writer on
+ * HEAD; onWritable fires once the reader has given back room for the refused message.
+ *
+ * Messages whose record would exceed `asideThreshold` bytes skip the ring: their frames go
+ * through the MessagePort by transfer, and the ring carries only (tag, seq) so order holds.
+ * Transfer detaches a frame that owns its whole ArrayBuffer: the message belongs to the
+ * pipe once written, as with Pipe. Other frames are copied once into a transferable buffer
+ * (structured clone would copy the whole backing store, e.g. an 8 KiB Buffer pool slab).
+ */
+export class SharedRingWriter {
+  onWritable: (() => void) | undefined = undefined;
+  readonly stats: RingStats = { parks: 0, notifies: 0, refusals: 0, aside: 0 };
+
+  readonly #ring: RingViews;
+  readonly #control: Int32Array;
+  readonly #port: SharedRingEnd["port"];
+  readonly #capacity: number;
+  readonly #threshold: number;
+  #tail = 0;
+  #published = 0;
+  #head = 0;
+  #want = 0;
+  #seq = 0;
+  #flushQueued = false;
+  #ended = false;
+  #closed = false;
+  #parking: Parking | undefined = undefined;
+
+  constructor(end: SharedRingEnd, asideThreshold = DEFAULT_ASIDE_THRESHOLD) {
+    this.#ring = ringViews(end.buffer);
+    this.#control = this.#ring.control;
+    this.#capacity = this.#ring.mask + 1;
+    // A record over half the ring would leave the two threads taking turns instead of overlapping.
+    this.#threshold = Math.min(asideThreshold, this.#capacity >>> 1);
+    this.#port = end.port;
+    this.#port.unref();
+    this.#tail = this.#published = Atomics.load(this.#control, TAIL) >>> 0;
+    this.#head = Atomics.load(this.#control, HEAD) >>> 0;
+  }
+
+  /** True while a write would be refused: waiting for room, ended, or the reader closed. */
+  get full(): boolean {
+    return this.#want > 0 || this.#ended || this.#closed;
+  }
+
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  write(message: Message): boolean {
+    if (this.#ended || this.#closed || this.#want > 0) return false;
+    const size = inlineSize(message);
+    const aside = size > this.#threshold;
+    const need = aside ? ASIDE_SIZE : size;
+    if (!this.#hasRoom(need)) {
+      this.#refuse(need);
+      return false;
+    }
+    if (aside) {
+      const seq = this.#seq;
+      this.#seq = (seq + 1) >>> 0;
+      this.#sendAside(seq, message);
+      putU32(this.#ring, this.#tail, (ASIDE | message.length) >>> 0);
+      putU32(this.#ring, (this.#tail + 4) >>> 0, seq);
+      this.#tail = (this.#tail + ASIDE_SIZE) >>> 0;
+    } else {
+      this.#tail = encodeInline(this.#ring, this.#tail, message);
+    }
+    if (!this.#flushQueued) {
+      this.#flushQueued = true;
+      queueMicrotask(this.#flushTask);
+    }
+    return true;
+  }
+
+  /** Publishes everything written so far: one atomic store, plus a notify only if the reader parked. */
+  flush(): void {
+    if (this.#tail === this.#published) return;
+    this.#published = this.#tail;
+    if (publish(this.#control, TAIL, READER_PARKED, this.#tail)) this.stats.notifies++;
+  }
+
+  /** True when a message of `size` record bytes would be taken now; otherwise arms onWritable. */
+  checkWrite(size = 4): boolean {
+    if (this.#ended || this.#closed) return false;
+    if (this.#want === 0 && this.#hasRoom(size)) return true;
+    if (this.#want === 0) this.#refuse(size);
+    return false;
+  }
+
+  /** The writer will write no more; the reader still gets everything written. */
+  end(): void {
+    if (this.#ended) return;
+    this.flush();
+    this.#ended = true;
+    this.#parking?.cancel();
+    this.#parking = undefined;
+    // ENDED after the last TAIL store: a reader that sees ENDED sees the final TAIL.
+    Atomics.store(this.#control, ENDED, 1);
+    Atomics.notify(this.#control, TAIL);
+  }
+
+  readonly #flushTask = (): void => {
+    this.#flushQueued = false;
+    this.flush();
+  };
+
+  #hasRoom(need: number): boolean {
+    if (this.#capacity - ((this.#tail - this.#head) >>> 0) >= need) return true;
+    this.#head = Atomics.load(this.#control, HEAD) >>> 0; // only when the cached view says full
+    return this.#capacity - ((this.#tail - this.#head) >>> 0) >= need;
+  }
+
+  #refuse(need: number): void {
+    this.stats.refusals++;
+    this.flush();
+    if (Atomics.load(this.#control, CLOSED) === 1) {
+      this.#closed = true;
+      return;
+    }
+    this.#want = need;
+    this.#parkForRoom();
+  }
+
+  #parkForRoom(): void {
+    this.stats.parks++;
+    this.#parking = park(this.#control, HEAD, WRITER_PARKED, this.#head, () => {
+      this.#parking = undefined;
+      if (Atomics.load(this.#control, CLOSED) === 1) this.#closed = true;
+      else if (!this.#hasRoom(this.#want)) return this.#parkForRoom();
+      this.#want = 0;
+      this.onWritable?.();
+    });
+  }
+
+  #sendAside(seq: number, message: Message): void {
+    this.stats.aside++;
+    const frames = new Array<Uint8Array>(message.length);
+    const transfer: ArrayBuffer[] = [];
+    for (let i = 0; i < message.length; i++) {
+      const frame = message[i]!;
+      const owned = frame.byteLength > 0 && frame.buffer instanceof ArrayBuffer && frame.byteOffset === 0
+        && frame.byteLength === frame.buffer.byteLength && !transfer.includes(frame.buffer);
+      frames[i] = owned ? frame : new Uint8Array(frame);
+      transfer.push(frames[i]!.buffer as ArrayBuffer);
+    }
+    this.#port.postMessage({ seq, frames }, transfer);
+  }
+}
+
+/**
+ * Records above this many bytes go through the MessagePort instead of the ring. Measured
+ * with bench/threads/ring-thr.ts (1 MiB ring; the figures are there).
+ */
+export const DEFAULT_ASIDE_THRESHOLD = 64 * 1024;

@@ -1,0 +1,50 @@
+/**
+ * A lock-free single-producer single-consumer pipe between two threads (worker_threads), on
+ * one SharedArrayBuffer: the queue of seed §24.9 with its batching, written and read by two
+ * event loops that never block (§24.8).
+ *
+ *   const { writer, reader } = createSharedRing(1 << 20);
+ *   new Worker(file, { workerData: { ring: reader }, transferList: [reader.port] });
+ *   const w = new SharedRingWriter(writer);          // here
+ *   const r = new SharedRingReader(workerData.ring); // in the worker
+ *
+ * Each end is a plain object (the SharedArrayBuffer, shared, and one MessagePort of a
+ * channel, transferred) so it crosses postMessage or workerData as is. The port carries
+ * large messages by transfer (shared-ring-writer.ts); the ring carries everything else.
+ *
+ * The two ends follow Pipe's contract: write() returns false when the ring is full and
+ * onWritable follows; read() returns undefined when it is empty and onReadable follows;
+ * end() lets the reader drain, then onDone. There is no high-water mark in messages:
+ * the ring's size in bytes is the bound.
+ */
+import { MessageChannel, type MessagePort } from "node:worker_threads";
+import { CONTROL_BYTES } from "./shared-ring-codec";
+
+export { SharedRingReader } from "./shared-ring-reader";
+export { SharedRingWriter, DEFAULT_ASIDE_THRESHOLD } from "./shared-ring-writer";
+
+/** What one thread needs to open its end. */
+export interface SharedRingEnd {
+  buffer: SharedArrayBuffer;
+  port: MessagePort;
+}
+
+/** Counters for tests and benchmarks: how often each end parked, notified, refused, sent aside. */
+export interface RingStats {
+  parks: number;
+  notifies: number;
+  refusals: number;
+  aside: number;
+}
+
+export const DEFAULT_RING_BYTES = 1 << 20;
+
+/** Allocates a ring of `bytes` (rounded up to a power of two) and the two ends to hand out. */
+export function createSharedRing(bytes = DEFAULT_RING_BYTES): { writer: SharedRingEnd; reader: SharedRingEnd } {
+  let size = 64;
+  while (size < bytes) size *= 2;
+  if (size > 1 << 30) throw new RangeError("shared ring: at most 1 GiB");
+  const buffer = new SharedArrayBuffer(CONTROL_BYTES + size);
+  const { port1, port2 } = new MessageChannel();
+  return { writer: { buffer, port: port1 }, reader: { buffer, port: port2 } };
+}
