@@ -7,13 +7,14 @@
  *   another, so the two threads never write the same line (no false sharing).
  *     TAIL           bytes published by the writer (a u32 counter that wraps at 2^32)
  *     READER_PARKED  1 while the reader waits in Atomics.waitAsync on TAIL
- *     ENDED          1 once the writer called end() (set after its last TAIL store)
  *     HEAD           bytes the reader has consumed and given back
  *     WRITER_PARKED  1 while the writer waits in Atomics.waitAsync on HEAD
  *     CLOSED         1 once the reader called close()
+ *     ASIDE_TAKEN    how many records sent aside the reader has taken (stored just before HEAD)
  *
  *   one record = u32 tag, then per frame (u32 length, bytes), wrapping at the ring's end.
- *     tag < 2^31   inline: the tag is the frame count
+ *     tag < 2^31-1 inline: the tag is the frame count
+ *     2^31-1       END: the writer ended; nothing follows
  *     tag ≥ 2^31   sent aside through the MessagePort: low bits = frame count, then u32 seq
  *
  * Positions are free-running u32 counters; `pos & mask` is the offset in the ring, and
@@ -24,12 +25,19 @@ import type { Message } from "../message";
 export const CONTROL_BYTES = 128;
 export const TAIL = 0;
 export const READER_PARKED = 1;
-export const ENDED = 2;
 export const HEAD = 16;
 export const WRITER_PARKED = 17;
 export const CLOSED = 18;
+export const ASIDE_TAKEN = 19;
 
 export const ASIDE = 0x80000000;
+/**
+ * The writer's end travels in the ring as a record, published by the same TAIL store as data:
+ * a reader parked on TAIL is then always woken by a change of TAIL, never by a bare notify
+ * that could land just before its waitAsync and be lost. The writer keeps END_SIZE bytes free.
+ */
+export const END = 0x7fffffff;
+export const END_SIZE = 4;
 
 /** The two views both ends make over one SharedArrayBuffer. */
 export interface RingViews {

@@ -1,5 +1,5 @@
 import type { Message } from "../message";
-import { ASIDE, CLOSED, ENDED, HEAD, READER_PARKED, TAIL, WRITER_PARKED, decodeInline, getU32, ringViews, type RingViews } from "./shared-ring-codec";
+import { ASIDE, ASIDE_TAKEN, CLOSED, END, END_SIZE, HEAD, READER_PARKED, TAIL, WRITER_PARKED, decodeInline, getU32, ringViews, type RingViews } from "./shared-ring-codec";
 import { park, publish, type Parking } from "./shared-ring-park";
 import type { RingStats, SharedRingEnd } from "./shared-ring";
 
@@ -13,8 +13,8 @@ import type { RingStats, SharedRingEnd } from "./shared-ring";
  * wait for the whole ring to drain and the two threads overlap.
  *
  * A read that finds nothing returns undefined and parks on TAIL with Atomics.waitAsync;
- * onReadable fires when the writer publishes (or ends). An ended ring read empty is done:
- * onDone fires once and the MessagePort closes.
+ * onReadable fires when the writer publishes. The writer's end is an END record: reading it
+ * makes the reader done, fires onDone once and closes the MessagePort.
  *
  * A record sent aside names a sequence number; its frames arrive on the MessagePort, in
  * order, usually before the record is published. If not yet, read() returns undefined and
@@ -38,6 +38,8 @@ export class SharedRingReader {
   #head = 0;
   #given = 0;
   #tail = 0;
+  #asideTaken = 0;
+  #asideGiven = 0;
   #awaitingAside = false;
   #parking: Parking | undefined = undefined;
   #done = false;
@@ -59,6 +61,7 @@ export class SharedRingReader {
   }
 
   read(): Message | undefined {
+    if (this.#done || this.#closed) return undefined;
     if (this.#head === this.#tail && !this.#prefetch()) {
       this.#wait();
       return undefined;
@@ -67,7 +70,12 @@ export class SharedRingReader {
     const tag = getU32(ring, this.#head);
     let message: Message;
     let end: number;
-    if (tag >= ASIDE) {
+    if (tag === END) {
+      this.#head = (this.#head + END_SIZE) >>> 0;
+      this.#giveBack();
+      this.#finish();
+      return undefined;
+    } else if (tag >= ASIDE) {
       const seq = getU32(ring, (this.#head + 4) >>> 0);
       const frames = this.#aside.get(seq);
       if (frames === undefined) {
@@ -75,6 +83,7 @@ export class SharedRingReader {
         return undefined;
       }
       this.#aside.delete(seq);
+      this.#asideTaken = (seq + 1) >>> 0;
       message = frames;
       end = (this.#head + 8) >>> 0;
     } else {
@@ -87,6 +96,7 @@ export class SharedRingReader {
 
   /** True when a message is waiting; otherwise arms onReadable (as Pipe.checkRead). */
   checkRead(): boolean {
+    if (this.#done || this.#closed) return false;
     if (this.#head !== this.#tail || this.#prefetch()) return true;
     this.#wait();
     return false;
@@ -100,7 +110,10 @@ export class SharedRingReader {
     this.#parking = undefined;
     if (this.#awaitingAside) this.#port.unref();
     Atomics.store(this.#control, CLOSED, 1);
-    Atomics.notify(this.#control, HEAD); // a writer parked for room wakes and sees CLOSED
+    // Wake a writer parked for room through the cell it waits on: HEAD moves to a value it does
+    // not hold now (a bare notify could land just before the writer's waitAsync and be lost).
+    // The writer checks CLOSED on every wake and no longer trusts HEAD.
+    publish(this.#control, HEAD, WRITER_PARKED, (this.#given ^ 0x80000000) >>> 0);
     this.#port.close();
   }
 
@@ -114,18 +127,16 @@ export class SharedRingReader {
   #giveBack(): void {
     if (this.#head === this.#given) return;
     this.#given = this.#head;
+    // Before HEAD, so a writer woken by HEAD also sees how many aside messages are gone.
+    if (this.#asideTaken !== this.#asideGiven) {
+      this.#asideGiven = this.#asideTaken;
+      Atomics.store(this.#control, ASIDE_TAKEN, this.#asideTaken | 0);
+    }
     if (publish(this.#control, HEAD, WRITER_PARKED, this.#head)) this.stats.notifies++;
   }
 
   #wait(): void {
     if (this.#done || this.#closed || this.#parking !== undefined) return;
-    if (Atomics.load(this.#control, ENDED) === 1) {
-      // The writer stored its last TAIL before ENDED, so this load sees it.
-      this.#tail = Atomics.load(this.#control, TAIL) >>> 0;
-      if (this.#tail !== this.#head) queueMicrotask(() => this.onReadable?.());
-      else this.#finish();
-      return;
-    }
     this.stats.parks++;
     this.#parking = park(this.#control, TAIL, READER_PARKED, this.#tail, () => {
       this.#parking = undefined;

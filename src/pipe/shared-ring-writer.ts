@@ -1,6 +1,6 @@
 import type { Message } from "../message";
 import {
-  ASIDE, ASIDE_SIZE, CLOSED, ENDED, HEAD, READER_PARKED, TAIL, WRITER_PARKED,
+  ASIDE, ASIDE_SIZE, ASIDE_TAKEN, CLOSED, END, END_SIZE, HEAD, READER_PARKED, TAIL, WRITER_PARKED,
   encodeInline, inlineSize, putU32, ringViews, type RingViews,
 } from "./shared-ring-codec";
 import { park, publish, type Parking } from "./shared-ring-park";
@@ -19,6 +19,8 @@ import type { RingStats, SharedRingEnd } from "./shared-ring";
  *
  * Messages whose record would exceed `asideThreshold` bytes skip the ring: their frames go
  * through the MessagePort by transfer, and the ring carries only (tag, seq) so order holds.
+ * At most ring size / threshold of them are in flight (the reader reports ASIDE_TAKEN), so
+ * the port's queue is bounded as the ring is.
  * Transfer detaches a frame that owns its whole ArrayBuffer: the message belongs to the
  * pipe once written, as with Pipe. Other frames are copied once into a transferable buffer
  * (structured clone would copy the whole backing store, e.g. an 8 KiB Buffer pool slab).
@@ -32,11 +34,14 @@ export class SharedRingWriter {
   readonly #port: SharedRingEnd["port"];
   readonly #capacity: number;
   readonly #threshold: number;
+  readonly #asideLimit: number;
   #tail = 0;
   #published = 0;
   #head = 0;
   #want = 0;
+  #wantAside = false;
   #seq = 0;
+  #asideTaken = 0;
   #flushQueued = false;
   #ended = false;
   #closed = false;
@@ -48,6 +53,8 @@ export class SharedRingWriter {
     this.#capacity = this.#ring.mask + 1;
     // A record over half the ring would leave the two threads taking turns instead of overlapping.
     this.#threshold = Math.min(asideThreshold, this.#capacity >>> 1);
+    // The ring bounds inline bytes; this bounds messages in flight aside (each may be large).
+    this.#asideLimit = Math.max(4, Math.floor(this.#capacity / Math.max(this.#threshold, 1)));
     this.#port = end.port;
     this.#port.unref();
     this.#tail = this.#published = Atomics.load(this.#control, TAIL) >>> 0;
@@ -63,13 +70,18 @@ export class SharedRingWriter {
     return this.#ended;
   }
 
+  /** The reader closed its end (known once a write was refused). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   write(message: Message): boolean {
     if (this.#ended || this.#closed || this.#want > 0) return false;
     const size = inlineSize(message);
     const aside = size > this.#threshold;
     const need = aside ? ASIDE_SIZE : size;
-    if (!this.#hasRoom(need)) {
-      this.#refuse(need);
+    if (!this.#hasRoom(need) || (aside && !this.#asideRoom())) {
+      this.#refuse(need, aside);
       return false;
     }
     if (aside) {
@@ -100,20 +112,19 @@ export class SharedRingWriter {
   checkWrite(size = 4): boolean {
     if (this.#ended || this.#closed) return false;
     if (this.#want === 0 && this.#hasRoom(size)) return true;
-    if (this.#want === 0) this.#refuse(size);
+    if (this.#want === 0) this.#refuse(size, false);
     return false;
   }
 
-  /** The writer will write no more; the reader still gets everything written. */
+  /** The writer will write no more; the reader still gets everything written, then END. */
   end(): void {
     if (this.#ended) return;
-    this.flush();
     this.#ended = true;
     this.#parking?.cancel();
     this.#parking = undefined;
-    // ENDED after the last TAIL store: a reader that sees ENDED sees the final TAIL.
-    Atomics.store(this.#control, ENDED, 1);
-    Atomics.notify(this.#control, TAIL);
+    putU32(this.#ring, this.#tail, END); // always fits: #hasRoom keeps END_SIZE bytes free
+    this.#tail = (this.#tail + END_SIZE) >>> 0;
+    this.flush();
   }
 
   readonly #flushTask = (): void => {
@@ -122,12 +133,19 @@ export class SharedRingWriter {
   };
 
   #hasRoom(need: number): boolean {
+    need += END_SIZE;
     if (this.#capacity - ((this.#tail - this.#head) >>> 0) >= need) return true;
     this.#head = Atomics.load(this.#control, HEAD) >>> 0; // only when the cached view says full
     return this.#capacity - ((this.#tail - this.#head) >>> 0) >= need;
   }
 
-  #refuse(need: number): void {
+  #asideRoom(): boolean {
+    if (((this.#seq - this.#asideTaken) >>> 0) < this.#asideLimit) return true;
+    this.#asideTaken = Atomics.load(this.#control, ASIDE_TAKEN) >>> 0;
+    return ((this.#seq - this.#asideTaken) >>> 0) < this.#asideLimit;
+  }
+
+  #refuse(need: number, aside: boolean): void {
     this.stats.refusals++;
     this.flush();
     if (Atomics.load(this.#control, CLOSED) === 1) {
@@ -135,18 +153,28 @@ export class SharedRingWriter {
       return;
     }
     this.#want = need;
+    this.#wantAside = aside;
     this.#parkForRoom();
+  }
+
+  #canWrite(): boolean {
+    return this.#hasRoom(this.#want) && (!this.#wantAside || this.#asideRoom());
   }
 
   #parkForRoom(): void {
     this.stats.parks++;
-    this.#parking = park(this.#control, HEAD, WRITER_PARKED, this.#head, () => {
+    // Load HEAD first, then check: a reader that gives back after this load moves HEAD away
+    // from `seen`, so park() returns at once; one that gave back before it is seen by the check.
+    const seen = (this.#head = Atomics.load(this.#control, HEAD) >>> 0);
+    const woken = (): void => {
       this.#parking = undefined;
       if (Atomics.load(this.#control, CLOSED) === 1) this.#closed = true;
-      else if (!this.#hasRoom(this.#want)) return this.#parkForRoom();
+      else if (!this.#canWrite()) return this.#parkForRoom();
       this.#want = 0;
       this.onWritable?.();
-    });
+    };
+    if (this.#canWrite()) queueMicrotask(woken);
+    else this.#parking = park(this.#control, HEAD, WRITER_PARKED, seen, woken);
   }
 
   #sendAside(seq: number, message: Message): void {
@@ -165,7 +193,15 @@ export class SharedRingWriter {
 }
 
 /**
- * Records above this many bytes go through the MessagePort instead of the ring. Measured
- * with bench/threads/ring-thr.ts (1 MiB ring; the figures are there).
+ * Records above this many bytes go through the MessagePort instead of the ring (the ring's
+ * half is a second cap). Measured with bench/threads/ring-thr.ts, 1 MiB ring, two workers on
+ * a 2-core VM, Node 20 (msg/s, inline copy vs transfer aside; three runs, noisy):
+ *     16 KiB   118–142 K  vs   27–39 K    copying wins
+ *     32 KiB    37–90 K   vs   17–53 K    copying wins
+ *     64 KiB    16–44 K   vs   21–30 K    a draw
+ *    128 KiB     8–21 K   vs   18–26 K    transfer wins
+ *    256 KiB     2–14 K   vs   11–54 K    transfer wins (2–5×)
+ * Transfer is not free (postMessage, and a fresh ArrayBuffer per message for the GC), so the
+ * crossing sits at 64–128 KiB: a 64 KiB message is still copied, a 128 KiB one is not.
  */
-export const DEFAULT_ASIDE_THRESHOLD = 64 * 1024;
+export const DEFAULT_ASIDE_THRESHOLD = 96 * 1024;

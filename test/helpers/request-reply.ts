@@ -91,18 +91,19 @@ export function forward(front: Router, back: Dealer): () => void {
 }
 
 /**
- * `client.receive()`, working around a zeromq.js quirk on libzmq: a REQ reports readable for
- * a message libzmq then drops (a stale or foreign reply: req_t::xhas_in does not filter), and
- * receive() then rejects EAGAIN although receiveTimeout is -1. Only a native socket is given
- * a second try; omq must never reject here.
+ * `socket.receive()`, working around a zeromq.js quirk on libzmq: a REQ or REP reports
+ * readable for a message libzmq then drops (a stale or foreign reply, a request without a
+ * delimiter: req_t/rep_t::xhas_in do not filter), and receive() then rejects EAGAIN although
+ * receiveTimeout is -1. Only a native socket is given another try; omq must never reject here.
  */
-export async function receiveReply(client: Request): Promise<Buffer[]> {
+export async function receiveFiltered(socket: Request | Reply): Promise<Buffer[]> {
+  const zeromq = loadLib("zeromq");
+  const isNative = socket instanceof zeromq.Request || socket instanceof zeromq.Reply;
   for (;;) {
     try {
-      return await client.receive();
+      return await socket.receive();
     } catch (error) {
-      const isNative = client instanceof loadLib("zeromq").Request;
-      if (!isNative || (error as { code?: string }).code !== "EAGAIN" || client.closed) throw error;
+      if (!isNative || (error as { code?: string }).code !== "EAGAIN" || socket.closed) throw error;
     }
   }
 }

@@ -13,8 +13,12 @@ import { libName, type LibName } from "./lib";
 
 export type TransportName = "tcp" | "ipc" | "inproc";
 
-/** The transports omq serves today. Extend as they land. */
-const OMQ_TRANSPORTS: readonly TransportName[] = ["tcp"];
+/**
+ * The transports omq serves today. Extend as they land. inproc is left out for now: it
+ * passes every suite but one (lifecycle "linger -1": a connect-before-bind link is dropped
+ * at close, where libzmq delivers its queued messages once the name is bound).
+ */
+const OMQ_TRANSPORTS: readonly TransportName[] = ["tcp", "ipc"];
 
 export interface Transport {
   readonly name: TransportName;
@@ -76,7 +80,7 @@ function enabledFor(name: LibName): ReadonlySet<string> {
 
 /** Why this transport is skipped for the library under test, or false when it runs. */
 export function skipReason(transport: Transport, lib: LibName = libName): string | false {
-  return enabledFor(lib).has(transport.name) ? false : `omq does not serve ${transport.name}:// yet (OMQ_TEST_TRANSPORTS=... to try)`;
+  return enabledFor(lib).has(transport.name) ? false : `${transport.name}:// is not enabled for omq yet (OMQ_TRANSPORTS in test/helpers/transports.ts; OMQ_TEST_TRANSPORTS=tcp,ipc,inproc to try)`;
 }
 
 /** Every transport, each with its skip reason: loop over it with describe(name, { skip }). */

@@ -7,7 +7,7 @@ import { guardProcess } from "../helpers/guard";
 import { command, frame, frameHeader, greeting, handshake, ready } from "../helpers/zmtp";
 import { arrives, bounded, liveBytes, MiB, mib, pool, rawPeer, withContext, zmq } from "./support";
 
-const T = { timeout: 60000 };
+const T = { timeout: 20000 };
 const DEADLINE = 10000;
 
 /** A bound PULL, a good PUSH connected to it, and a check that the pair still delivers. */
@@ -29,14 +29,16 @@ async function refused(bytes: Buffer, options: Partial<zmq.Pull> = {}): Promise<
   const guard = guardProcess();
   try {
     await withContext(async (context) => {
+      // A good peer without credentials cannot talk to a PLAIN/CURVE server: check the raw peer only there.
+      const secured = options.plainServer === true || options.curveServer === true;
       const { endpoint, stillServes } = await victim(context, options);
-      await stillServes("before");
+      if (!secured) await stillServes("before");
       const before = process.memoryUsage().arrayBuffers;
       const raw = await rawPeer(endpoint, bytes);
       await bounded(raw.closed, DEADLINE, "the hostile peer was not disconnected");
       const growth = process.memoryUsage().arrayBuffers - before;
       assert.ok(growth < 16 * MiB, `arrayBuffers grew by ${mib(growth)}`);
-      await stillServes("after");
+      if (!secured) await stillServes("after");
     });
     guard.check();
   } finally {

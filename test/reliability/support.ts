@@ -9,8 +9,8 @@ export { zmq };
 export const MiB = 1024 * 1024;
 
 /** Runs `body` with a fresh Context and always closes it (every socket, timer and handle). */
-export async function withContext<T>(body: (context: zmq.Context) => Promise<T>): Promise<T> {
-  const context = new zmq.Context();
+export async function withContext<T>(body: (context: zmq.Context) => Promise<T>, options?: { maxSockets?: number }): Promise<T> {
+  const context = new zmq.Context(options);
   try {
     return await body(context);
   } finally {
@@ -61,9 +61,12 @@ export async function bounded<T>(promise: Promise<T>, ms: number, what: string):
 export function events(socket: { events: zmq.Observer }, type: zmq.EventType, count = 1): Promise<void> {
   return new Promise((resolve) => {
     let seen = 0;
-    socket.events.on(type as never, () => {
-      if (++seen === count) resolve();
-    });
+    const listener = () => {
+      if (++seen < count) return;
+      emitter.off(type, listener);
+      resolve();
+    };
+    const emitter = socket.events.on(type as never, listener);
   });
 }
 

@@ -281,7 +281,7 @@ for (const { transport, skip } of transports) {
           cases.push(["SharedArrayBuffer: its bytes (omq)", shared, [Buffer.from([5, 6])]]);
           cases.push(["DataView: the view's bytes (omq)", new DataView(bytes.buffer, 1, 2), [Buffer.from([1, 2])]]);
         }
-        for (const [, value, _] of cases) await push.send(value as never);
+        for (const [, value] of cases) await push.send(value as never);
         // []: resolves at once and sends nothing.
         await push.send([]);
         await push.send("after the empty array");

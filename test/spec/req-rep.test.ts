@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ALL_TRANSPORTS, libName, rejectsCode, texts, turn, withSockets } from "../helpers";
-import { closeSeenBy, dealer, endpointOf, forward, receiveReply, rep, req, router } from "../helpers/request-reply";
+import { closeSeenBy, dealer, endpointOf, forward, receiveFiltered, rep, req, router } from "../helpers/request-reply";
 
 const T = { timeout: 20000 };
 const EMPTY = Buffer.alloc(0);
@@ -138,7 +138,7 @@ for (const transport of ALL_TRANSPORTS) {
         await r2.send(["client", "", "forged by r2"]);
         await closeSeenBy(r2, client, transport);
         await r1.send(["client", "", "reply 2"]);
-        assert.deepEqual(texts(await receiveReply(client)), ["reply 2"]);
+        assert.deepEqual(texts(await receiveFiltered(client)), ["reply 2"]);
       }),
     );
 
@@ -155,7 +155,7 @@ for (const transport of ALL_TRANSPORTS) {
         await service.send("stale reply to first");
         assert.deepEqual(texts(await service.receive()), ["second"]);
         await service.send("reply to second");
-        assert.deepEqual(texts(await receiveReply(client)), ["reply to second"]);
+        assert.deepEqual(texts(await receiveFiltered(client)), ["reply to second"]);
       }),
     );
 
@@ -185,7 +185,7 @@ for (const transport of ALL_TRANSPORTS) {
         await server.send([id!, wrongId, "", "wrong id"]);
         await server.send([id!, "", "no id"]);
         await server.send([id!, requestId!, "", "right id"]);
-        assert.deepEqual(texts(await receiveReply(client)), ["right id"]);
+        assert.deepEqual(texts(await receiveFiltered(client)), ["right id"]);
         // The next request has the next id.
         await client.send("again");
         const [, next] = await server.receive();
@@ -228,7 +228,7 @@ for (const transport of ALL_TRANSPORTS) {
         await client.send([""]);
         await client.send(["id", ""]);
         await client.send(["", "well", "formed"]);
-        assert.deepEqual(texts(await service.receive()), ["well", "formed"]);
+        assert.deepEqual(texts(await receiveFiltered(service)), ["well", "formed"]);
         await service.send("reply");
         assert.deepEqual(await client.receive(), [EMPTY, Buffer.from("reply")]);
       }),

@@ -147,6 +147,33 @@ describe("SharedRing (one thread)", () => {
     assert.deepEqual(text(got[2]), ["after"]);
   });
 
+  it("bounds messages in flight aside, and wakes the writer as the reader takes them", async () => {
+    const { writer, reader } = open(4096, 256); // at most 4096 / 256 = 16 aside at once
+    const big = () => [Buffer.alloc(1000, 1)];
+    let n = 0;
+    while (writer.write(big())) n++;
+    assert.equal(n, 16, "refused by the aside bound, not by ring bytes (16 records are 128 B)");
+    const writable = signal((fn) => (writer.onWritable = fn));
+    for (let i = 0; i < n; ) {
+      const m = reader.read(); // undefined until the port has delivered the frames
+      if (m === undefined) await signal((fn) => (reader.onReadable = fn));
+      else assert.equal(m[0]!.length, 1000, `message ${i++}`);
+    }
+    assert.equal(reader.read(), undefined); // end of batch: HEAD and ASIDE_TAKEN given back
+    await writable;
+    assert.equal(writer.write(big()), true);
+    reader.close();
+  });
+
+  it("a reader closing while the writer waits for aside room wakes it too", async () => {
+    const { writer, reader } = open(4096, 256);
+    while (writer.write([Buffer.alloc(1000)])) {}
+    const writable = signal((fn) => (writer.onWritable = fn));
+    reader.close();
+    await writable;
+    assert.equal(writer.write([Buffer.from("x")]), false);
+  });
+
   it("sizes the ring to a power of two and rejects a bad buffer", () => {
     const ends = createSharedRing(1000);
     assert.equal(ringViews(ends.writer.buffer).mask + 1, 1024);
