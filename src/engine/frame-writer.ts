@@ -9,9 +9,8 @@ export const WRITE_CAP = 256 * 1024;
 
 /**
  * Moves messages from the outbound pipe to the stream, batched (DESIGN.md, 24.6):
- * the first message after an idle spell is written at once (an empty stream means the peer
- * keeps up), and `onReadable` schedules one flush with setImmediate, so every other message
- * sent in that event-loop turn leaves in one write. A flush reads what is queued (up to WRITE_CAP),
+ * `onReadable` schedules one flush with setImmediate, so every message sent in one
+ * event-loop turn leaves in one write. A flush reads what is queued (up to WRITE_CAP),
  * encodes it and writes it corked, so the buffers go out as one writev. When the stream
  * is backed up (`write` returned false) nothing more is read from the pipe until
  * 'drain'; the pipe's high-water mark then pushes back on the socket.
@@ -42,7 +41,7 @@ export class FrameWriter {
   attach(pipe: Pipe, subscriptionCommands: boolean): void {
     this.#pipe = pipe;
     this.#subscriptionCommands = subscriptionCommands;
-    pipe.onReadable = this.#onReadable;
+    pipe.onReadable = this.schedule;
     this.schedule();
   }
 
@@ -61,7 +60,7 @@ export class FrameWriter {
     if (!this.#closed) this.#stream.write(bytes);
   }
 
-  /** Schedules one flush on the next turn (attach, commands, and messages past the first). */
+  /** Schedules one flush on the next turn (the pipe's onReadable). */
   readonly schedule = (): void => {
     if (this.#scheduled || this.#closed) return;
     this.#scheduled = true;
@@ -69,23 +68,10 @@ export class FrameWriter {
     setImmediate(this.#flushScheduled);
   };
 
-  /**
-   * The pipe's onReadable: a message landed in a pipe we had read empty. When the stream
-   * holds nothing (the peer keeps up) it is written at once, for latency; a flush is still
-   * scheduled, so whatever else is sent in this turn coalesces into one write after it
-   * (DESIGN.md, "Batching"). When the stream is backed up, it waits for the flush or 'drain'.
-   */
-  readonly #onReadable = (): void => {
-    if (this.#scheduled || this.#closed) return;
-    const eager = !this.#waitingDrain && this.#stream.writableLength === 0;
-    this.schedule();
-    if (eager) this.flush();
-  };
-
   /** Stops for good: forgets the pipe and writes nothing more; with `destroy`, destroys the stream too. */
   close(destroy = false): void {
     this.#closed = true;
-    if (this.#pipe !== undefined && this.#pipe.onReadable === this.#onReadable) this.#pipe.onReadable = undefined;
+    if (this.#pipe !== undefined && this.#pipe.onReadable === this.schedule) this.#pipe.onReadable = undefined;
     this.#pipe = undefined;
     this.onIdle = undefined;
     this.#stream.off("drain", this.#onDrain);

@@ -56,6 +56,9 @@ export function park(control: Int32Array, cell: number, flag: number, seen: numb
       live = false;
       clearTimeout(keepAlive);
       Atomics.store(control, flag, 0);
+      // Only this side waits on `cell`: release our own pending waitAsync rather than leave it
+      // registered on the shared buffer for good (finish() then returns early).
+      Atomics.notify(control, cell);
     },
   };
 }

@@ -414,6 +414,8 @@ export abstract class Socket {
         curveServerKey: v("curveServerKey", null) as string | null,
         zapDomain: v("zapDomain", null) as string | null,
         zapEnforceDomain: v("zapEnforceDomain", false) as boolean,
+        mechanism: v("securityMechanism", null) as "plain" | "curve" | null,
+        asServer: v("securityAsServer", false) as boolean,
       },
     };
   }

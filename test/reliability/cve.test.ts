@@ -130,3 +130,19 @@ describe("property names that are Object.prototype's own (no prototype pollution
       }));
   }
 });
+
+describe("PLAIN (RFC 24) HELLO that lies, against a PLAIN server", () => {
+  const plainGreeting = greeting({ mechanism: "PLAIN" });
+  const hello = (body: Buffer) => Buffer.concat([plainGreeting, command("HELLO", body)]);
+  it("a username length past the end of the command: disconnected", T, () =>
+    refused(hello(Buffer.from([200, 0x61, 0x62])), { plainServer: true }));
+  it("a password length past the end of the command: disconnected", T, () =>
+    refused(hello(Buffer.from([1, 0x61, 255, 0x62])), { plainServer: true }));
+  it("a HELLO with no lengths at all: disconnected", T, () => refused(hello(Buffer.alloc(0)), { plainServer: true }));
+  it("a CURVE greeting against a PLAIN server: disconnected", T, () =>
+    refused(greeting({ mechanism: "CURVE" }), { plainServer: true }));
+  it("a PLAIN greeting and HELLO against a CURVE server: disconnected", T, () => {
+    const { secretKey } = zmq.curveKeyPair();
+    return refused(hello(Buffer.from([5, ...Buffer.from("admin"), 6, ...Buffer.from("secret")])), { curveServer: true, curveSecretKey: secretKey });
+  });
+});

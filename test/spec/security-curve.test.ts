@@ -5,8 +5,7 @@ import { loadCurveCrypto } from "../../src/mechanisms/curve-crypto";
 import { parseCurveKey } from "../../src/mechanisms/curve-keys";
 import { lib, rejectsCode, TCP, transports, withSockets } from "../helpers";
 import { curveByHand } from "../unit/mechanisms/wire-peer";
-import { nextEvent } from "../helpers/request-reply";
-import { connectPatterns, PATTERNS, startAuthenticator } from "./security-patterns";
+import { connectPatterns, handshakeFailure, PATTERNS, startAuthenticator } from "./security-patterns";
 
 const T = { timeout: 20000 };
 
@@ -59,34 +58,34 @@ for (const { transport, skip } of transports.filter(({ transport }) => transport
         await sending;
       }));
 
-    it("a client the handler does not know is refused: the connection ends and nothing is delivered", T, () =>
+    it("a client the handler does not know is refused: both ends report status 400, nothing is delivered", T, () =>
       withSockets(async (s) => {
         const k = keys();
         const auth = await startAuthenticator(s, (a) => a.curve([lib().curveKeyPair().publicKey]));
         try {
           const pull = s.pull({ ...k.serverOptions, receiveTimeout: 0 });
           await pull.bind(transport.bindAddress());
-          const refused = nextEvent(pull, "disconnect");
           const push = s.fork().push(k.clientOptions);
+          const failures = Promise.all([handshakeFailure(pull), handshakeFailure(push)]);
           push.connect(pull.lastEndpoint!);
           void push.send("must not arrive").catch(() => {});
-          await refused;
+          assert.deepEqual(await failures, ["auth 400", "auth 400"]);
           await rejectsCode(() => pull.receive(), "EAGAIN");
         } finally {
           await auth.close();
         }
       }));
 
-    it("a client with the wrong server key is refused at HELLO and nothing is delivered", T, () =>
+    it("a client with the wrong server key is refused at HELLO (ERR_ZMTP_CRYPTOGRAPHIC) and nothing is delivered", T, () =>
       withSockets(async (s) => {
         const k = keys();
         const pull = s.pull({ ...k.serverOptions, receiveTimeout: 0 });
         await pull.bind(transport.bindAddress());
-        const refused = nextEvent(pull, "disconnect");
+        const refused = handshakeFailure(pull);
         const push = s.fork().push({ ...k.clientOptions, curveServerKey: lib().curveKeyPair().publicKey });
         push.connect(pull.lastEndpoint!);
         void push.send("must not arrive").catch(() => {});
-        await refused;
+        assert.equal(await refused, "protocol ERR_ZMTP_CRYPTOGRAPHIC");
         await rejectsCode(() => pull.receive(), "EAGAIN");
       }));
   });

@@ -98,3 +98,15 @@ export async function repZapHandler(
     }
   })().catch(() => {});
 }
+
+type Observed = { events: { on(type: never, listener: (event: never) => void): unknown } };
+
+/** The first handshake failure `socket` reports, as "auth 400", "protocol ERR_..." or "other EFAULT" (subscribe before causing it). */
+export function handshakeFailure(socket: Observed): Promise<string> {
+  return new Promise((resolve) => {
+    const on = socket.events.on as unknown as (type: string, listener: (event: { error?: { status?: number; code?: string } }) => void) => unknown;
+    on.call(socket.events, "handshake:error:auth", (e) => resolve(`auth ${e.error?.status}`));
+    on.call(socket.events, "handshake:error:protocol", (e) => resolve(`protocol ${e.error?.code}`));
+    on.call(socket.events, "handshake:error:other", (e) => resolve(`other ${e.error?.code}`));
+  });
+}
