@@ -6,6 +6,7 @@
 // run with OMQ_TEST_TRANSPORTS=tcp,ipc,inproc). Transports omq does not have yet are listed
 // as skipped, with the reason, rather than left out.
 import { randomBytes } from "node:crypto";
+import { lstatSync, unlinkSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -54,12 +55,32 @@ const tcp: Transport = {
     }),
 };
 
+/** ipc paths handed out; libzmq 4.3.5 leaves its socket files behind, so they are removed at exit. */
+const ipcPaths = new Set<string>();
+
+function ipcAddress(): string {
+  const path = join(tmpdir(), `omq-test-${unique()}`);
+  if (ipcPaths.size === 0) process.once("exit", removeIpcFiles);
+  ipcPaths.add(path);
+  return `ipc://${path}`;
+}
+
+function removeIpcFiles(): void {
+  for (const path of ipcPaths) {
+    try {
+      if (lstatSync(path).isSocket()) unlinkSync(path);
+    } catch {
+      // already gone
+    }
+  }
+}
+
 const ipc: Transport = {
   name: "ipc",
   stream: true,
   crossLibrary: true,
-  bindAddress: () => `ipc://${join(tmpdir(), `omq-test-${unique()}`)}`,
-  freeAddress: async () => `ipc://${join(tmpdir(), `omq-test-${unique()}`)}`,
+  bindAddress: ipcAddress,
+  freeAddress: async () => ipcAddress(),
 };
 
 const inproc: Transport = {
