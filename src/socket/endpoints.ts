@@ -119,7 +119,7 @@ export class Endpoints {
 
   #closeConnected(connected: Connected, lingerMs: number): Promise<void> {
     if (connected instanceof Connecter) return connected.close(lingerMs);
-    this.#context.inproc.drop(connected);
+    this.#context.inproc.drop(connected, lingerMs);
     return Promise.resolve();
   }
 }

@@ -23,6 +23,10 @@ export class InprocLink {
   #binderPeer: Peer | undefined = undefined;
   #binder: Side | undefined = undefined;
   #closed = false;
+  /** The connecting socket closed with messages for a binder that has not come yet (linger). */
+  #lingering = false;
+  #lingerTimer: NodeJS.Timeout | undefined = undefined;
+  #finishLinger: (() => void) | undefined = undefined;
 
   constructor(connecter: Side, name: string) {
     this.connecter = connecter;
@@ -56,12 +60,47 @@ export class InprocLink {
     if (!binder.owner.attachPeer(peer)) return this.close();
     this.#binderPeer = peer;
     binder.owner.emitEvent("accept", { address: `inproc://${this.name}` });
+    if (this.#lingering) this.#handOver();
+  }
+
+  /**
+   * The connecting socket is closing. A link that has not met its binder yet but holds
+   * messages waits for it up to `lingerMs` (-1: for ever), as libzmq delivers them once the
+   * name is bound; returns true when the link is finished with now.
+   */
+  closeConnecter(lingerMs: number, onFinished: () => void): boolean {
+    const peer = this.#connecterPeer;
+    if (this.#closed || this.#binder !== undefined || peer === undefined || peer.outbound.length === 0 || lingerMs === 0) {
+      this.close();
+      return true;
+    }
+    this.#lingering = true;
+    peer.inbound.close();
+    this.connecter.owner.detachPeer(peer);
+    if (lingerMs > 0) {
+      this.#lingerTimer = setTimeout(() => {
+        this.close();
+        onFinished();
+      }, lingerMs);
+      this.#lingerTimer.unref();
+    }
+    this.#finishLinger = onFinished;
+    return false;
+  }
+
+  /** The binder came while the connecter lingered: it gets what waited, then the link ends. */
+  #handOver(): void {
+    clearTimeout(this.#lingerTimer);
+    this.#connecterPeer!.outbound.end();
+    this.#connecterPeer = undefined;
+    this.#finishLinger?.();
   }
 
   /** Ends the link for both sides: what each already sent stays readable by the other. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#lingerTimer);
     for (const [peer, side] of [[this.#connecterPeer, this.connecter], [this.#binderPeer, this.#binder]] as const) {
       if (peer === undefined || side === undefined) continue;
       peer.outbound.end();
@@ -113,10 +152,10 @@ export class InprocRegistry {
     return link;
   }
 
-  /** Forgets a link (disconnect, or the connecting socket closed). */
-  drop(link: InprocLink): void {
-    link.close();
-    this.#links.get(link.name)?.delete(link);
+  /** Forgets a link (disconnect, or the connecting socket closed), once it has delivered what `lingerMs` allows. */
+  drop(link: InprocLink, lingerMs = 0): void {
+    const forget = () => this.#links.get(link.name)?.delete(link);
+    if (link.closeConnecter(lingerMs, forget)) forget();
   }
 
   /** Closes every link bound through `owner` (the binding socket is closing). */

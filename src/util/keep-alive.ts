@@ -4,10 +4,9 @@
  * process alive; a socket that is merely bound or connected does not).
  *
  * hold/release happen once per operation that has to wait, which on a busy socket is every
- * message, so the timer is made once and then only ref()ed and unref()ed, and the unref is
- * put off to the check phase: a release followed by a hold in the same turn costs two
- * counter updates. Unref()ed, the timer keeps nothing alive and is not listed by
- * process.getActiveResourcesInfo().
+ * message, so letting go is put off to the check phase: a release followed by a hold in the
+ * same turn costs two counter updates, and the timer is made and cleared once per spell of
+ * waiting, not once per message. Nothing is left behind once no one holds it.
  */
 export class KeepAlive {
   #holders = 0;
@@ -18,8 +17,7 @@ export class KeepAlive {
   hold(): void {
     if (this.#holders++ > 0 || this.#refed) return;
     this.#refed = true;
-    if (this.#timer === undefined) this.#timer = setInterval(noop, 1 << 30);
-    else this.#timer.ref();
+    this.#timer = setInterval(noop, 1 << 30);
   }
 
   release(): void {
@@ -33,7 +31,8 @@ export class KeepAlive {
     this.#checkScheduled = false;
     if (this.#holders > 0 || !this.#refed) return;
     this.#refed = false;
-    this.#timer!.unref();
+    clearInterval(this.#timer);
+    this.#timer = undefined;
   };
 }
 

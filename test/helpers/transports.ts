@@ -19,7 +19,7 @@ export type TransportName = "tcp" | "ipc" | "inproc";
  * passes every suite but one (lifecycle "linger -1": a connect-before-bind link is dropped
  * at close, where libzmq delivers its queued messages once the name is bound).
  */
-const OMQ_TRANSPORTS: readonly TransportName[] = ["tcp", "ipc"];
+const OMQ_TRANSPORTS: readonly TransportName[] = ["tcp", "ipc", "inproc"];
 
 export interface Transport {
   readonly name: TransportName;
