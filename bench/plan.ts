@@ -8,6 +8,7 @@ import { reqRep } from "./scenarios/req-rep";
 
 export const THROUGHPUT_SIZES = [16, 256, 1024, 64 * 1024, 1024 * 1024];
 export const LATENCY_SIZES = [16, 64 * 1024];
+export const CURVE_SIZES = [16, 64 * 1024];
 
 /** Expands --only ("tcp-thr,lat", "thr", "mem", "all") into groups; throws on an unknown name. */
 export function parseGroups(text: string): Set<Group> {
@@ -25,6 +26,7 @@ export function planScenarios(groups: Set<Group>, sizes = THROUGHPUT_SIZES): Sce
   for (const transport of ["tcp", "ipc", "inproc"] as const) {
     if (groups.has(`${transport}-thr`)) scenarios.push(...sizes.map((size) => pushPull(transport, size)));
   }
+  if (groups.has("curve-thr")) scenarios.push(...CURVE_SIZES.map((size) => pushPull("tcp", size, true)));
   if (groups.has("lat")) {
     for (const transport of ["tcp", "ipc"] as const) scenarios.push(...LATENCY_SIZES.map((size) => reqRep(transport, size)));
   }

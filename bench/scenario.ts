@@ -14,7 +14,7 @@ export interface MeasureSpec {
 }
 
 /** The selectors of --only. */
-export const GROUPS = ["tcp-thr", "ipc-thr", "inproc-thr", "lat", "fanout", "alloc", "idle"] as const;
+export const GROUPS = ["tcp-thr", "ipc-thr", "inproc-thr", "curve-thr", "lat", "fanout", "alloc", "idle"] as const;
 export type Group = (typeof GROUPS)[number];
 /** Names that stand for several groups. */
 export const GROUP_ALIASES: Record<string, Group[]> = {

@@ -5,7 +5,16 @@ import { fromBench, onFinish, peerMain, report, type LibArgs } from "./peer";
 import { HeapMeter } from "./heap-meter";
 import { receiveHello, receiveUntilEnd, sendFor, sendHello } from "./stream-loops";
 
+export interface CurveKeys {
+  serverPublic: string;
+  serverSecret: string;
+  clientPublic: string;
+  clientSecret: string;
+}
+
 export interface PushPullArgs extends LibArgs {
+  /** Both ends use CURVE with these keys (the receiver is the server). */
+  curve?: CurveKeys;
   role: "sender" | "receiver";
   endpoint: string;
   size: number;
@@ -16,7 +25,7 @@ export interface PushPullArgs extends LibArgs {
 
 peerMain<PushPullArgs>("push-pull-peer", async (args, zmq) => {
   if (args.role === "receiver") {
-    const pull = new zmq.Pull();
+    const pull = new zmq.Pull(args.curve ? { curveServer: true, curveSecretKey: args.curve.serverSecret } : {});
     onFinish(() => pull.close());
     await pull.bind(args.endpoint);
     report({ endpoint: pull.lastEndpoint });
@@ -25,7 +34,10 @@ peerMain<PushPullArgs>("push-pull-peer", async (args, zmq) => {
     const meter = args.heapWarmSeconds === undefined ? undefined : new HeapMeter();
     report(await receiveUntilEnd(pull, args.size, meter, args.heapWarmSeconds));
   } else {
-    const push = new zmq.Push();
+    const curve = args.curve;
+    const push = new zmq.Push(
+      curve ? { curveServerKey: curve.serverPublic, curvePublicKey: curve.clientPublic, curveSecretKey: curve.clientSecret } : {},
+    );
     // The sender closes only once the receiver has everything, so that a run never depends
     // on how a library lingers at close (that is for the tests to check).
     onFinish(() => push.close());

@@ -2,7 +2,8 @@
 // heap allocated per received message (tcp, receiver under a HeapMeter).
 import type { RunHarness } from "../harness";
 import type { InprocArgs } from "../peers/inproc-peer";
-import type { PushPullArgs } from "../peers/push-pull-peer";
+import type { CurveKeys, PushPullArgs } from "../peers/push-pull-peer";
+import * as zmq from "zeromq";
 import type { ReceiverTiming, SideTiming } from "../peers/stream-loops";
 import { rates, THROUGHPUT_MEASURES, type RunOutput, type Scenario, type Settings } from "../scenario";
 import { formatSize } from "../sizes";
@@ -12,10 +13,11 @@ export type StreamTransport = "tcp" | "ipc" | "inproc";
 /** Time allowed beyond the send time: starting processes, draining queues of large messages. */
 const timeoutSeconds = (settings: Settings) => 30 + 4 * settings.seconds;
 
-export function pushPull(transport: StreamTransport, size: number): Scenario {
+/** With `curve`, both ends speak CURVE (tcp only): omq's WebAssembly crypto against libzmq's libsodium. */
+export function pushPull(transport: StreamTransport, size: number, curve = false): Scenario {
   return {
-    name: `push-pull ${transport} ${formatSize(size)}`,
-    group: `${transport}-thr`,
+    name: `push-pull ${transport}${curve ? " curve" : ""} ${formatSize(size)}`,
+    group: curve ? "curve-thr" : `${transport}-thr`,
     kind: "throughput",
     transport,
     size,
@@ -25,7 +27,7 @@ export function pushPull(transport: StreamTransport, size: number): Scenario {
       const { sender, receiver } =
         transport === "inproc"
           ? await runInproc(harness, { lib, size, seconds: settings.seconds })
-          : await runTwoProcesses(harness, transport, { lib, size, seconds: settings.seconds });
+          : await runTwoProcesses(harness, transport, { lib, size, seconds: settings.seconds, curve: curve ? curveKeys() : undefined });
       return { values: { ...rates("send", sender), ...rates("recv", receiver) }, detail: { sender, receiver } };
     },
   };
@@ -64,6 +66,14 @@ interface StreamArgs {
   lib: string;
   size: number;
   seconds: number;
+  curve?: CurveKeys;
+}
+
+/** Fresh key pairs for one CURVE run (Z85 strings, the same for both libraries). */
+function curveKeys(): CurveKeys {
+  const server = zmq.curveKeyPair();
+  const client = zmq.curveKeyPair();
+  return { serverPublic: server.publicKey, serverSecret: server.secretKey, clientPublic: client.publicKey, clientSecret: client.secretKey };
 }
 
 async function runTwoProcesses(
