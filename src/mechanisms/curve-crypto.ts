@@ -10,6 +10,13 @@ import { randomBytes } from "node:crypto";
  * libsodium starts asynchronously (it compiles its WebAssembly), so it is loaded at the
  * first CURVE connection and the handshake waits for it (gated.ts). Boxes are in NaCl's
  * "easy" layout, MAC first, which is exactly CurveZMQ's box layout on the wire.
+ *
+ * Where the optional `sodium-native` package loads (prebuilt binaries, nothing to compile),
+ * message boxes go through it instead: crypto_box_afternm is crypto_secretbox keyed with the
+ * precomputed key, so the shared key still comes from libsodium-wrappers and only the
+ * per-message work moves. Measured end to end (PUSH/PULL over tcp, `npm run bench -- --only
+ * curve-thr`, omq/native in one run): 64 KiB went from 0.31× to 0.62×; 16 B stays above 1×.
+ * OMQ_NO_SODIUM_NATIVE=1 forces the portable path.
  */
 export interface CurveCrypto {
   /** A fresh transient key pair (crypto_box_keypair). */
@@ -28,6 +35,21 @@ export interface CurveCrypto {
 
 type Sodium = typeof import("libsodium-wrappers");
 
+/** The two calls we take from sodium-native, when it is installed. */
+interface NativeSecretbox {
+  crypto_secretbox_easy(cipher: Uint8Array, plain: Uint8Array, nonce: Uint8Array, key: Uint8Array): void;
+  crypto_secretbox_open_easy(plain: Uint8Array, cipher: Uint8Array, nonce: Uint8Array, key: Uint8Array): boolean;
+}
+
+function loadNative(): NativeSecretbox | undefined {
+  if (process.env.OMQ_NO_SODIUM_NATIVE) return undefined;
+  try {
+    return require("sodium-native") as NativeSecretbox;
+  } catch {
+    return undefined;
+  }
+}
+
 let loaded: CurveCrypto | undefined;
 let loading: Promise<CurveCrypto> | undefined;
 
@@ -44,7 +66,7 @@ export function loadCurveCrypto(): Promise<CurveCrypto> {
   loading ??= import("libsodium-wrappers").then(async (module) => {
     const sodium = ((module as { default?: Sodium }).default ?? module) as Sodium;
     await sodium.ready;
-    loaded = wrap(sodium);
+    loaded = withNative(wrap(sodium), loadNative());
     return loaded;
   });
   // Handled by whoever waits on it (gated.ts); a failure must not surface as unhandled.
@@ -80,6 +102,24 @@ function wrap(sodium: Sodium): CurveCrypto {
       } catch {
         return undefined;
       }
+    },
+  };
+}
+
+/** Moves the per-message boxes to sodium-native when it is there (see the header). */
+function withNative(crypto: CurveCrypto, native: NativeSecretbox | undefined): CurveCrypto {
+  if (native === undefined) return crypto;
+  return {
+    ...crypto,
+    seal(plain, nonce, key) {
+      const box = Buffer.allocUnsafe(plain.length + 16);
+      native.crypto_secretbox_easy(box, plain, nonce, key);
+      return box;
+    },
+    open(box, nonce, key) {
+      if (box.length < 16) return undefined;
+      const plain = Buffer.allocUnsafe(box.length - 16);
+      return native.crypto_secretbox_open_easy(plain, box, nonce, key) ? plain : undefined;
     },
   };
 }
