@@ -14,6 +14,8 @@ import { makeReadable, makeWritable, Socket, type SocketOptions, type Readable, 
  */
 export class Reply extends Socket {
   readonly #fq = new FairQueue();
+  /** Wakes a send or receive that waited for its turn, once the current operation has settled. */
+  readonly #wakeLater = (): void => this.wake();
   #replying = false;
   #replyPeer: Peer | undefined = undefined;
   #envelope: Message = [];
@@ -54,7 +56,7 @@ export class Reply extends Socket {
     this.#replyPeer = undefined;
     this.#envelope = [];
     // A receive that waited for its turn may take the next request now.
-    queueMicrotask(() => this.wake());
+    queueMicrotask(this.#wakeLater);
     return true;
   }
 
@@ -70,7 +72,7 @@ export class Reply extends Socket {
     this.#replying = true;
     this.#replyPeer = this.#requestPeer;
     this.#envelope = this.#requestEnvelope;
-    queueMicrotask(() => this.wake()); // a send that waited for its turn may go now
+    queueMicrotask(this.#wakeLater); // a send that waited for its turn may go now
     return request;
   }
 

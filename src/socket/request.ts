@@ -35,6 +35,8 @@ export type RequestSocketOptions = ReadableOptions & WritableOptions & RoutingId
 export class Request extends Socket {
   readonly #lb = new LoadBalancer();
   readonly #fq = new FairQueue();
+  /** Wakes a send or receive that waited for its turn, once the current operation has settled. */
+  readonly #wakeLater = (): void => this.wake();
   #expectingReply = false;
   #replyPeer: Peer | undefined = undefined;
   #requestId = randomInt(0x1_0000_0000);
@@ -97,7 +99,7 @@ export class Request extends Socket {
     this.#reply = undefined;
     this.#expectingReply = false;
     // A send that waited for its turn may go now (after this receive has settled).
-    queueMicrotask(() => this.wake());
+    queueMicrotask(this.#wakeLater);
     return reply;
   }
 

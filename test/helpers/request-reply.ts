@@ -67,11 +67,6 @@ export async function closeSeenBy(peer: Observed, observer: Observed, transport:
   await gone;
 }
 
-/** Resolves once `socket` has completed a ZMTP handshake (at once for inproc, which has none). */
-export function handshake(socket: Observed, transport: Transport): Promise<void> {
-  return transport.stream ? nextEvent(socket, "handshake") : Promise.resolve();
-}
-
 /**
  * A ROUTER front end and a DEALER back end, forwarding by hand in both directions, as
  * zmq_proxy does. Returns a stop function; forwarding also ends when either socket closes.

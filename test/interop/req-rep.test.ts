@@ -5,7 +5,7 @@
 // the request id travels in the envelope and comes back untouched.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ALL_TRANSPORTS, libName, pattern, texts, withSockets, type Sockets } from "../helpers";
+import { interopTransports, libName, pattern, texts, withSockets, type Sockets } from "../helpers";
 import { libOf, nativeMissing, type Side } from "../helpers/interop";
 import { dealer, endpointOf, forward, receiveFiltered, rep, req, router } from "../helpers/request-reply";
 
@@ -19,8 +19,8 @@ const configs: { title: string; client: Side; service: Side; clientBinds: boolea
   { title: `zeromq REQ → ${libName} REP (binds)`, client: "zeromq", service: "omq", clientBinds: false },
 ];
 
-for (const transport of ALL_TRANSPORTS.filter((t) => t.crossLibrary)) {
-  describe(`interop REQ/REP over ${transport.name}`, { skip: nativeMissing() }, () => {
+for (const { transport, skip } of interopTransports) {
+  describe(`interop REQ/REP over ${transport.name}`, { skip: skip || nativeMissing() }, () => {
     for (const config of configs) {
       describe(config.title, () => {
         const connect = async (s: Sockets, options: { relaxed?: boolean; correlate?: boolean } = {}) => {
