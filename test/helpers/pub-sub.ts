@@ -102,3 +102,23 @@ export function pendingReceive(socket: Receiver): { promise: Promise<Buffer[]>; 
     },
   };
 }
+
+/** What `subscribedPair` builds: socket options, the SUB's topics (none = everything), the topic to settle on. */
+interface PairSetup {
+  pub?: Options<"Publisher">;
+  sub?: Options<"Subscriber">;
+  topics: Array<string | Buffer>;
+  settleOn?: string;
+}
+
+/** A PUB bound at `address` and a SUB connected to it, subscribed to `topics` and settled on `settleOn` ("fence"). */
+export async function subscribedPair(s: Sockets, address: string, setup: PairSetup): Promise<{ publisher: Publisher; subscriber: Subscriber }> {
+  const { pub, sub } = pubSub(s);
+  const publisher = pub(setup.pub);
+  await publisher.bind(address);
+  const subscriber = sub(setup.sub);
+  subscriber.connect(publisher.lastEndpoint!);
+  subscriber.subscribe(...setup.topics);
+  await settle(publisher, [subscriber], setup.settleOn ?? "fence");
+  return { publisher, subscriber };
+}

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ALL_TRANSPORTS, libName, pattern, texts, turn, withSockets } from "../helpers";
-import { closeAndWait, pendingReceive, pubSub, settle } from "../helpers/pub-sub";
+import { closeAndWait, pendingReceive, pubSub, settle, subscribedPair } from "../helpers/pub-sub";
 
 const T = { timeout: 20000 };
 /** libzmq 4.3.5's conflated pipes lose the wake-up for their newest message (observed: over tcp the last one never
@@ -26,13 +26,7 @@ for (const transport of ALL_TRANSPORTS) {
   describe(`RFC 29 PUB/SUB over ${transport.name} (${libName})`, () => {
     it("SHALL perform a binary comparison of the subscription against the start of the first frame of the message", T, () =>
       withSockets(async (s) => {
-        const { pub, sub } = pubSub(s);
-        const publisher = pub();
-        await publisher.bind(transport.bindAddress());
-        const subscriber = sub();
-        subscriber.connect(publisher.lastEndpoint!);
-        subscriber.subscribe("ab", Buffer.from([0, 0xff]), "fence");
-        await settle(publisher, [subscriber], "fence");
+        const { publisher, subscriber } = await subscribedPair(s, transport.bindAddress(), { topics: ["ab", Buffer.from([0, 0xff]), "fence"] });
 
         const sent: Buffer[][] = [
           [Buffer.from("a")],
@@ -88,13 +82,7 @@ for (const transport of ALL_TRANSPORTS) {
 
     it("SHALL silently drop the message if the queue for a subscriber is full (send never waits)", T, () =>
       withSockets(async (s) => {
-        const { pub, sub } = pubSub(s);
-        const publisher = pub({ sendHighWaterMark: 10, sendTimeout: 0 });
-        await publisher.bind(transport.bindAddress());
-        const subscriber = sub({ receiveHighWaterMark: 10 });
-        subscriber.connect(publisher.lastEndpoint!);
-        subscriber.subscribe();
-        await settle(publisher, [subscriber], "fence");
+        const { publisher, subscriber } = await subscribedPair(s, transport.bindAddress(), { pub: { sendHighWaterMark: 10, sendTimeout: 0 }, sub: { receiveHighWaterMark: 10 }, topics: [] });
 
         // The subscriber does not read while 2 000 messages of 8 KiB go out in one turn.
         const n = 2000;
@@ -124,13 +112,7 @@ for (const transport of ALL_TRANSPORTS) {
 
     it("SUB: a new Subscriber receives nothing; subscribe() with no prefix takes everything and unsubscribe() undoes it", T, () =>
       withSockets(async (s) => {
-        const { pub, sub } = pubSub(s);
-        const publisher = pub();
-        await publisher.bind(transport.bindAddress());
-        const subscriber = sub();
-        subscriber.connect(publisher.lastEndpoint!);
-        subscriber.subscribe("fence");
-        await settle(publisher, [subscriber], "fence");
+        const { publisher, subscriber } = await subscribedPair(s, transport.bindAddress(), { topics: ["fence"] });
         await publisher.send(["data", "1"]);
         await publisher.send(["fence", "fence"]);
         assert.deepEqual(await untilFence(subscriber), []);
@@ -150,13 +132,7 @@ for (const transport of ALL_TRANSPORTS) {
 
     it("libzmq: subscribing to a prefix twice takes two unsubscribes to undo", T, () =>
       withSockets(async (s) => {
-        const { pub, sub } = pubSub(s);
-        const publisher = pub();
-        await publisher.bind(transport.bindAddress());
-        const subscriber = sub();
-        subscriber.connect(publisher.lastEndpoint!);
-        subscriber.subscribe("a", "a", "fence");
-        await settle(publisher, [subscriber], "fence");
+        const { publisher, subscriber } = await subscribedPair(s, transport.bindAddress(), { topics: ["a", "a", "fence"] });
         subscriber.unsubscribe("a");
         await settle(publisher, [subscriber], "fence");
         await publisher.send(["a", "still subscribed"]);
@@ -225,13 +201,7 @@ for (const transport of ALL_TRANSPORTS) {
 
     it("ZMQ_INVERT_MATCHING on PUB and SUB: everything except what matches a subscription", T, () =>
       withSockets(async (s) => {
-        const { pub, sub } = pubSub(s);
-        const publisher = pub({ invertMatching: true });
-        await publisher.bind(transport.bindAddress());
-        const subscriber = sub({ invertMatching: true });
-        subscriber.connect(publisher.lastEndpoint!);
-        subscriber.subscribe("a");
-        await settle(publisher, [subscriber], "fence");
+        const { publisher, subscriber } = await subscribedPair(s, transport.bindAddress(), { pub: { invertMatching: true }, sub: { invertMatching: true }, topics: ["a"] });
         for (const topic of ["a", "b", "ab", "ba"]) await publisher.send([topic, "x"]);
         await publisher.send(["fence", "fence"]);
         assert.deepEqual(await untilFence(subscriber), [["b", "x"], ["ba", "x"]]);
@@ -240,13 +210,7 @@ for (const transport of ALL_TRANSPORTS) {
 
     it("ZMQ_CONFLATE on SUB: only the newest message waits to be read", { ...T, skip: CONFLATE_SKIP }, () =>
       withSockets(async (s) => {
-        const { pub, sub } = pubSub(s);
-        const publisher = pub();
-        await publisher.bind(transport.bindAddress());
-        const subscriber = sub({ conflate: true });
-        subscriber.connect(publisher.lastEndpoint!);
-        subscriber.subscribe("n");
-        await settle(publisher, [subscriber], "n");
+        const { publisher, subscriber } = await subscribedPair(s, transport.bindAddress(), { sub: { conflate: true }, topics: ["n"], settleOn: "n" });
         const n = 100;
         for (let i = 1; i <= n; i++) await publisher.send(["n", String(i)]);
         const seen: number[] = [];
@@ -273,13 +237,7 @@ for (const transport of ALL_TRANSPORTS) {
 
     it("SHALL not modify outgoing messages in any way: multipart, empty and long frames arrive as sent", T, () =>
       withSockets(async (s) => {
-        const { pub, sub } = pubSub(s);
-        const publisher = pub();
-        await publisher.bind(transport.bindAddress());
-        const subscriber = sub();
-        subscriber.connect(publisher.lastEndpoint!);
-        subscriber.subscribe();
-        await settle(publisher, [subscriber], "fence");
+        const { publisher, subscriber } = await subscribedPair(s, transport.bindAddress(), { topics: [] });
         const messages = [[Buffer.alloc(0)], [Buffer.from("x"), Buffer.alloc(0), pattern(70000, 2)], [pattern(300, 1)]];
         for (const message of messages) await publisher.send(message);
         for (const message of messages) assert.deepEqual(await subscriber.receive(), message);
