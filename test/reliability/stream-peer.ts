@@ -38,6 +38,8 @@ const WAIT_MS = 30000;
 
 export class StreamPeer {
   readonly child: ChildProcess;
+  /** The endpoint it bound or connected to. */
+  endpoint = "";
   readonly events: PeerEvent[] = [];
   readonly #exited: Promise<void>;
   readonly #replies = new Map<number, (value: PeerStats | null) => void>();
@@ -49,7 +51,11 @@ export class StreamPeer {
     const command = [...launcher, process.execPath, CHILD, JSON.stringify(config)];
     const peer = new StreamPeer(spawn(command[0]!, command.slice(1), { stdio: ["ignore", "inherit", "inherit", "ipc"] }));
     const ready = new Promise<void>((resolve, reject) => {
-      peer.child.on("message", (message: ToParent) => message.kind === "ready" && resolve());
+      peer.child.on("message", (message: ToParent) => {
+        if (message.kind !== "ready") return;
+        peer.endpoint = message.endpoint;
+        resolve();
+      });
       void peer.#exited.then(() => reject(new Error(`${config.role} peer exited before it was ready`)));
     });
     await bounded(ready, WAIT_MS, `${config.lib} ${config.role} peer did not start`);
