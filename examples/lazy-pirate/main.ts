@@ -14,14 +14,21 @@ const TIMEOUT_MS = 500;
 
 /** A REP server that, one time in ten, answers too late, and one time in eight restarts instead of answering. */
 class UnreliableServer {
-  #socket: InstanceType<typeof zmq.Reply> | undefined = undefined;
+  #socket = new zmq.Reply({ linger: 0 });
   #stopped = false;
 
-  async run(endpoint: string): Promise<void> {
-    while (!this.#stopped) {
-      const socket = (this.#socket = new zmq.Reply({ linger: 0 }));
-      await bindWhenFree(socket, endpoint);
-      for await (const [request] of socket) {
+  /** Binds to a free port; resolves with the endpoint, where it serves (and restarts) until stop(). */
+  async start(): Promise<string> {
+    await this.#socket.bind("tcp://127.0.0.1:*");
+    const endpoint = this.#socket.lastEndpoint!;
+    // Stopped mid-answer, the send fails: that is the end we asked for.
+    this.#serve(endpoint).catch((error) => this.#stopped || console.error("server:", error));
+    return endpoint;
+  }
+
+  async #serve(endpoint: string): Promise<void> {
+    for (;;) {
+      for await (const [request] of this.#socket) {
         if (Math.random() < 1 / 8) {
           console.log(`  server: crashed on request ${request}, restarting`);
           break;
@@ -30,15 +37,18 @@ class UnreliableServer {
           console.log(`  server: overloaded, answering request ${request} late`);
           await sleep(TIMEOUT_MS * 1.5);
         }
-        await socket.send(request!);
+        await this.#socket.send(request!);
       }
-      socket.close();
+      this.#socket.close();
+      if (this.#stopped) return;
+      this.#socket = new zmq.Reply({ linger: 0 });
+      await bindWhenFree(this.#socket, endpoint);
     }
   }
 
   stop(): void {
     this.#stopped = true;
-    this.#socket?.close();
+    this.#socket.close();
   }
 }
 
@@ -60,9 +70,8 @@ function sleep(ms: number): Promise<void> {
 
 async function main(): Promise<void> {
   console.log(`lazy pirate on ${libName}: ${REQUESTS} requests, ${TIMEOUT_MS} ms timeout\n`);
-  const endpoint = "tcp://127.0.0.1:5599";
   const server = new UnreliableServer();
-  const serving = server.run(endpoint);
+  const endpoint = await server.start();
   const client = new LazyPirateClient(zmq, endpoint, { timeout: TIMEOUT_MS, retries: 5 });
   for (let sequence = 1; sequence <= REQUESTS; sequence++) {
     const [reply] = await client.request(String(sequence));
@@ -72,7 +81,6 @@ async function main(): Promise<void> {
   console.log(`\n${REQUESTS} requests answered, ${client.retried} sent again`);
   client.close();
   server.stop();
-  await serving;
 }
 
 main().catch((error) => {

@@ -22,6 +22,8 @@ export class FaultProxy {
   accepted = 0;
   readonly #server: Server;
   #stalled = false;
+  /** Identifies the latest stallFor(), so that an earlier one's timer does not end it. */
+  #stallToken: object | undefined = undefined;
 
   private constructor(server: Server, endpoint: string) {
     this.#server = server;
@@ -67,7 +69,6 @@ export class FaultProxy {
     const token = (this.#stallToken = {});
     setTimeout(() => this.#stallToken === token && this.resume(), ms);
   }
-  #stallToken: object | undefined = undefined;
 
   /** Resets (RST) both connections of every open link. */
   resetAll(): void {
@@ -136,6 +137,8 @@ class Flow {
   readonly #queue: Array<{ chunk: Buffer; due: number }> = [];
   #timer: NodeJS.Timeout | undefined = undefined;
   #paused = false;
+  /** The target's write buffer is full: read no more until it drains. */
+  #draining = false;
   #ended = false;
 
   constructor(proxy: FaultProxy, link: ProxyLink, direction: Direction, from: Socket, to: Socket) {
@@ -163,7 +166,7 @@ class Flow {
 
   resume(): void {
     this.#paused = false;
-    this.#from.resume();
+    if (!this.#draining) this.#from.resume();
     this.#pump();
   }
 
@@ -189,7 +192,7 @@ class Flow {
   }
 
   #pump(): void {
-    if (this.#paused || this.#timer !== undefined || this.#to.destroyed) return;
+    if (this.#paused || this.#draining || this.#timer !== undefined || this.#to.destroyed) return;
     while (this.#queue.length > 0) {
       const wait = this.#queue[0]!.due - Date.now();
       if (wait > 0) {
@@ -200,9 +203,14 @@ class Flow {
         return;
       }
       if (!this.#to.write(this.#queue.shift()!.chunk)) {
-        // Back-pressure: read no more until the other side drains.
+        this.#draining = true;
         this.#from.pause();
-        this.#to.once("drain", () => !this.#paused && this.#from.resume());
+        this.#to.once("drain", () => {
+          this.#draining = false;
+          if (!this.#paused) this.#from.resume();
+          this.#pump();
+        });
+        return;
       }
     }
     if (this.#ended && !this.#to.writableEnded) this.#to.end();

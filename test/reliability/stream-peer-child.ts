@@ -8,6 +8,8 @@ import type { PeerConfig, ToChild, ToParent } from "./stream-peer";
 
 const config = JSON.parse(process.argv[2]!) as PeerConfig;
 const zmq = loadLib(config.lib);
+// The parent is gone (killed, or the test runner stopped): so are we, wherever we run.
+process.on("disconnect", () => process.exit(0));
 
 function tell(message: ToParent): void {
   process.send?.(message);
