@@ -42,22 +42,32 @@ export function ensureIptables(): Promise<void> {
 
 let counter = 0;
 
+/** The iptables that works in a namespace here: the nf_tables one, or the legacy one on kernels without nf_tables. */
+let iptablesCommand = "iptables";
+
 /** Why this machine cannot run namespace tests (false when it can); installs iptables on the way. */
 export async function netnsUnavailable(): Promise<string | false> {
   if (process.platform !== "linux") return "network namespaces are Linux only";
   const probe = `${PREFIX}-${process.pid}-probe${counter++}`;
   try {
     await run("ip", "netns", "add", probe);
-    await run("ip", "netns", "del", probe);
   } catch (error) {
     return `cannot create a network namespace (needs root or CAP_NET_ADMIN, and iproute2): ${errorText(error)}`;
   }
   try {
     await ensureIptables();
+    for (const command of ["iptables", "iptables-legacy"]) {
+      const works = await run("ip", "netns", "exec", probe, command, "-A", "INPUT", "-s", "192.0.2.1", "-j", "DROP").then(() => true, () => false);
+      if (!works) continue;
+      iptablesCommand = command;
+      return false;
+    }
+    return "iptables cannot add a rule in a network namespace (no netfilter in this kernel?)";
   } catch (error) {
     return `iptables is missing and could not be installed: ${errorText(error)}`;
+  } finally {
+    await run("ip", "netns", "del", probe).catch(() => undefined);
   }
-  return false;
 }
 
 /** Deletes namespaces of ours whose run (the pid in their name) is gone. */
@@ -133,8 +143,8 @@ export class HostPair {
   }
 
   async #rules(action: "-I" | "-D"): Promise<void> {
-    await run("ip", "netns", "exec", this.a.namespace, "iptables", action, "INPUT", "-s", this.b.address, "-j", "DROP");
-    await run("ip", "netns", "exec", this.a.namespace, "iptables", action, "OUTPUT", "-d", this.b.address, "-j", "DROP");
+    await run("ip", "netns", "exec", this.a.namespace, iptablesCommand, action, "INPUT", "-s", this.b.address, "-j", "DROP");
+    await run("ip", "netns", "exec", this.a.namespace, iptablesCommand, action, "OUTPUT", "-d", this.b.address, "-j", "DROP");
   }
 }
 
