@@ -43,10 +43,6 @@ export class FaultProxy {
     return proxy;
   }
 
-  get stalled(): boolean {
-    return this.#stalled;
-  }
-
   /** The newest open link. */
   get current(): ProxyLink | undefined {
     return [...this.links].at(-1);
@@ -67,7 +63,7 @@ export class FaultProxy {
   stallFor(ms: number): void {
     this.stall();
     const token = (this.#stallToken = {});
-    setTimeout(() => this.#stallToken === token && this.resume(), ms);
+    setTimeout(() => this.#stallToken === token && this.resume(), ms).unref();
   }
 
   /** Resets (RST) both connections of every open link. */

@@ -1,6 +1,6 @@
 // The parent's handle on a stream-peer-child.ts process: starts it (optionally through a
 // launcher such as `ip netns exec <ns>`), records the socket events it reports, asks it
-// for its counts, and makes sure it is gone afterwards.
+// for its counts, and kills it afterwards.
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import type { LibName } from "../../bench/libs";
@@ -20,12 +20,12 @@ export interface PeerStats extends StreamStats {
   sent: number;
 }
 
-export type ToChild = { kind: "stats"; id: number } | { kind: "received"; id: number; count: number } | { kind: "stop"; id: number };
+export type ToChild = { kind: "stats"; id: number } | { kind: "received"; id: number; count: number };
 
 export type ToParent =
   | { kind: "ready"; endpoint: string }
   | { kind: "event"; type: string; at: number }
-  | { kind: "reply"; id: number; value: PeerStats | null };
+  | { kind: "reply"; id: number; value: PeerStats };
 
 export interface PeerEvent {
   type: string;
@@ -42,7 +42,7 @@ export class StreamPeer {
   endpoint = "";
   readonly events: PeerEvent[] = [];
   readonly #exited: Promise<void>;
-  readonly #replies = new Map<number, (value: PeerStats | null) => void>();
+  readonly #replies = new Map<number, (value: PeerStats) => void>();
   readonly #eventWaiters = new Set<() => void>();
   #nextId = 0;
 
@@ -98,29 +98,23 @@ export class StreamPeer {
   }
 
   stats(): Promise<PeerStats> {
-    return this.#ask({ kind: "stats", id: 0 }) as Promise<PeerStats>;
+    return this.#ask({ kind: "stats", id: 0 });
   }
 
   /** Resolves (with the counts) once the receiving peer has received `count` messages in all. */
   received(count: number): Promise<PeerStats> {
-    return bounded(this.#ask({ kind: "received", id: 0, count }) as Promise<PeerStats>, WAIT_MS, `fewer than ${count} messages received`);
+    return bounded(this.#ask({ kind: "received", id: 0, count }), WAIT_MS, `fewer than ${count} messages received`);
   }
 
-  /** Asks the child to close its socket and exit; kills it if it does not. */
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    this.#ask({ kind: "stop", id: 0 }).catch(() => undefined);
-    await bounded(this.#exited, 5000, "peer did not exit").catch(() => this.kill());
-  }
-
-  /** SIGKILL (which also ends a SIGSTOPped process), for clean-up after a failure. */
+  /** SIGKILL (which also ends a SIGSTOPped process): nothing the peer does at exit matters to the tests. */
   async kill(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     this.child.kill("SIGKILL");
     await this.#exited;
   }
 
-  #ask(request: ToChild): Promise<PeerStats | null> {
+  /** Sends a request (its id filled in here) and resolves with the reply. */
+  #ask(request: ToChild): Promise<PeerStats> {
     const id = ++this.#nextId;
     return new Promise((resolve, reject) => {
       this.#replies.set(id, resolve);
