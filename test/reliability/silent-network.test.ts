@@ -41,8 +41,11 @@ interface Scenario {
   pullDetects: PullDetects;
 }
 
-// No libzmq PULL relying on the TTL: libzmq forgets the TTL at the first data frame after a
-// PING, so it never notices a link that goes silent while data flows (see heartbeat.ts).
+// Two pairings are left out because libzmq fails them: a libzmq PULL relying on the TTL
+// (libzmq forgets the TTL at the first data frame after a PING, so it never notices a link
+// that goes silent while data flows; see heartbeat.ts), and a libzmq PUSH with heartbeats on
+// its side only (it closes the dead connection normally, and its kernel's retransmissions
+// reach the PULL after the new connection's messages: 864 out of order when we tried).
 const SCENARIOS: Scenario[] = [
   { push: "omq", pull: "omq", pullDetects: "heartbeats" },
   { push: "zeromq", pull: "omq", pullDetects: "heartbeats" },
