@@ -383,9 +383,25 @@ export class Engine {
     }
     this.#closeError = error;
     if (farewell !== undefined) this.#writer.closeWith(farewell);
+    else if (error?.kind === "heartbeat-timeout") this.#abort();
     else this.#writer.close(true);
     if (this.#stream.closed) this.#notifyClosed();
     else this.#stream.once("close", this.#notifyClosed);
+  }
+
+  /**
+   * A peer that heartbeats declared dead is dropped with an RST (SO_LINGER 0), unlike libzmq,
+   * which closes normally: a normal close leaves the kernel retransmitting what we had
+   * written, and if the link comes back, the peer's still-open old connection receives those
+   * messages after the ones our next connection carried (test/reliability/silent-network).
+   */
+  #abort(): void {
+    this.#writer.close();
+    try {
+      this.#stream.resetAndDestroy();
+    } catch {
+      this.#stream.destroy(); // not TCP (ipc): nothing is retransmitted
+    }
   }
 
   readonly #notifyClosed = (): void => {

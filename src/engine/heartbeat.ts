@@ -8,7 +8,10 @@
  *   does not receive any traffic within some timeout");
  * - when the peer's PING carries a TTL, no traffic within it means the peer is dead too
  *   ("If it receives a PING command with a non-zero TTL and then does not receive any
- *   further traffic within that TTL");
+ *   further traffic within that TTL"); and, unlike libzmq, the TTL keeps running after
+ *   that traffic: libzmq cancels it and waits for the next PING, so a link that goes silent
+ *   after a data frame (no PING will ever come again) is never timed out by the TTL. Here
+ *   TTL-long silence after any traffic is caught, within one to two TTLs;
  * - "a peer SHOULD treat any incoming traffic (not just a PONG reply) as a sign of life":
  *   `received()` on every chunk cancels both deadlines.
  *
@@ -30,6 +33,10 @@ export class Heartbeat {
   #pingTimer: NodeJS.Timeout | undefined = undefined;
   #timeoutTimer: NodeJS.Timeout | undefined = undefined;
   #ttlTimer: NodeJS.Timeout | undefined = undefined;
+  /** The TTL of the peer's latest PING, in ms. */
+  #peerTtl = 0;
+  /** Traffic arrived since the TTL timer was (re)armed: a flag rather than a timer reset per chunk. */
+  #trafficInTtl = false;
 
   /** `timeout` -1 = `interval` (libzmq's default), 0 = no timeout. */
   constructor(interval: number, timeout: number, ttl: number, actions: HeartbeatActions) {
@@ -52,16 +59,19 @@ export class Heartbeat {
       clearTimeout(this.#timeoutTimer);
       this.#timeoutTimer = undefined;
     }
-    if (this.#ttlTimer !== undefined) {
-      clearTimeout(this.#ttlTimer);
-      this.#ttlTimer = undefined;
-    }
+    this.#trafficInTtl = true;
   }
 
   /** The peer sent a PING with this TTL (deciseconds); call after `received()`. */
   peerPing(ttl: number): void {
-    if (ttl === 0 || this.#ttlTimer !== undefined) return;
-    this.#ttlTimer = setTimeout(this.#onTtl, ttl * 100);
+    if (ttl === 0) return;
+    this.#peerTtl = ttl * 100;
+    if (this.#ttlTimer === undefined) this.#armTtl();
+  }
+
+  #armTtl(): void {
+    this.#trafficInTtl = false;
+    this.#ttlTimer = setTimeout(this.#onTtl, this.#peerTtl);
     this.#ttlTimer.unref();
   }
 
@@ -87,6 +97,7 @@ export class Heartbeat {
 
   readonly #onTtl = (): void => {
     this.#ttlTimer = undefined;
+    if (this.#trafficInTtl) return this.#armTtl();
     this.#actions.expired("no traffic within the peer's heartbeat TTL");
   };
 }

@@ -66,6 +66,19 @@ describe("Heartbeat", () => {
     assert.deepEqual(events, ["expired"]);
   });
 
+  it("keeps the TTL running after traffic: a link silent since its last data frame expires with no PING after it (libzmq waits for a PING)", () => {
+    const { events, actions } = recorder();
+    const heartbeat = new Heartbeat(0, -1, 0, actions);
+    heartbeat.received();
+    heartbeat.peerPing(3); // 300 ms
+    mock.timers.tick(200);
+    heartbeat.received(); // a data frame, then silence
+    mock.timers.tick(300);
+    assert.deepEqual(events, [], "traffic within the TTL: alive");
+    mock.timers.tick(300);
+    assert.deepEqual(events, ["expired"], "a whole TTL with nothing: dead");
+  });
+
   it("sends nothing with interval 0 and clears every timer on stop", () => {
     const { events, actions } = recorder();
     const idle = new Heartbeat(0, -1, 0, actions);
