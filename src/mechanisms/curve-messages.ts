@@ -18,8 +18,10 @@ import { protocolFailure, type DecodedFrame, type MechanismFailure } from "./mec
  * above the last one seen (a replay, or a reordering) ends the connection.
  */
 const NAME = Buffer.from("\x07MESSAGE", "latin1");
+/** Where the box starts, after the name and the short nonce. */
+const BOX = 8 + 8;
 /** Name, nonce, MAC, flags. */
-const MIN_SIZE = 8 + 8 + 16 + 1;
+const MIN_SIZE = BOX + 16 + 1;
 const MORE = 0x01;
 const COMMAND = 0x02;
 
@@ -61,14 +63,11 @@ export class CurveMessages {
     } else {
       this.#sendLow++;
     }
-    const plain = Buffer.allocUnsafe(1 + frame.length);
-    plain[0] = (more ? MORE : 0) | (command ? COMMAND : 0);
-    frame.copy(plain, 1);
-    const box = this.#crypto.seal(plain, nonce, this.#key);
-    const body = Buffer.allocUnsafe(16 + box.length);
+    // One buffer holds the whole command: name, short nonce, then the box sealed in place.
+    const body = Buffer.allocUnsafe(BOX + 17 + frame.length);
     NAME.copy(body, 0);
     nonce.copy(body, 8, 16, 24);
-    body.set(box, 16);
+    this.#crypto.frames.seal(body, BOX, (more ? MORE : 0) | (command ? COMMAND : 0), frame, nonce, this.#key);
     return body;
   }
 
@@ -84,14 +83,14 @@ export class CurveMessages {
     }
     const nonce = this.#receiveNonce;
     body.copy(nonce, 16, 8, 16);
-    const plain = this.#crypto.open(body.subarray(16), nonce, this.#key);
-    if (plain === undefined || plain.length < 1) {
+    // Opened in place: the frame handed on is a view of the body, which nothing else holds.
+    if (!this.#crypto.frames.openInPlace(body.subarray(BOX), nonce, this.#key)) {
       return protocolFailure("ERR_ZMTP_CRYPTOGRAPHIC", "MESSAGE box does not open");
     }
     this.#peerHigh = high;
     this.#peerLow = low;
-    const flags = plain[0]!;
-    const frame = Buffer.from(plain.buffer, plain.byteOffset + 1, plain.byteLength - 1);
+    const flags = body[BOX + 16]!;
+    const frame = body.subarray(BOX + 17);
     return { frame, more: (flags & MORE) !== 0, command: (flags & COMMAND) !== 0 };
   }
 }

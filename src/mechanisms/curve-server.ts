@@ -1,23 +1,14 @@
 import { encodeCommand, splitCommand } from "../zmtp/commands";
-import { encodeMetadata, parseMetadata, type Metadata } from "../zmtp/metadata";
+import { encodeMetadata, parseMetadata } from "../zmtp/metadata";
 import { ProtocolError } from "../zmtp/protocol-error";
 import type { CookieJar } from "./cookie-jar";
 import { nonce } from "./curve-client";
 import { randomOctets, view, type CurveCrypto } from "./curve-crypto";
 import { CurveMessages } from "./curve-messages";
-import {
-  HANDSHAKING,
-  protocolFailure,
-  READY_STATUS,
-  type DecodedFrame,
-  type Mechanism,
-  type MechanismFailure,
-  type MechanismOptions,
-  type MechanismStatus,
-  type ZapAsker,
-} from "./mechanism";
+import { protocolFailure, type DecodedFrame, type Mechanism, type MechanismFailure, type MechanismOptions } from "./mechanism";
+import type { ZapSettings } from "./zap";
 import { basicProperties } from "./properties";
-import { NO_HANDLER, readZapReply, refusal, withZapProperties, zapRequest, type ZapSettings } from "./zap";
+import { ZapServer } from "./zap-server";
 
 /** The server's long-term keys, 32 octets each. */
 export interface CurveServerKeys {
@@ -40,95 +31,59 @@ export interface CurveServerKeys {
  */
 type State = "hello" | "welcome" | "initiate" | "zap" | "ready" | "refused" | "done";
 
-export class CurveServer implements Mechanism, ZapAsker {
+export class CurveServer extends ZapServer implements Mechanism {
   readonly name = "CURVE";
-  readonly asServer = true;
-  readonly #options: MechanismOptions;
   readonly #crypto: CurveCrypto;
   readonly #keys: CurveServerKeys;
   readonly #jar: CookieJar;
-  readonly #zap: ZapSettings;
   #state: State = "hello";
-  #status: MechanismStatus = HANDSHAKING;
-  #peerMetadata: Metadata = new Map();
   /** From HELLO: the client's transient public key C', its short nonce, and (until WELCOME) the box key between C' and s. */
   #clientTransient: Buffer | undefined = undefined;
   #peerNonce: Buffer | undefined = undefined;
   #helloKey: Uint8Array | undefined = undefined;
   /** From INITIATE: the box key between C' and s'. */
   #sessionKey: Uint8Array | undefined = undefined;
-  #zapRequest: Buffer[] | undefined = undefined;
-  #verdict: { userId: Buffer; metadata: Metadata } | undefined = undefined;
-  #refusal: { error: Buffer; failure: MechanismFailure } | undefined = undefined;
   #messages: CurveMessages | undefined = undefined;
 
   constructor(options: MechanismOptions, crypto: CurveCrypto, keys: CurveServerKeys, jar: CookieJar, zap: ZapSettings) {
-    this.#options = options;
+    super(options, zap);
     this.#crypto = crypto;
     this.#keys = keys;
     this.#jar = jar;
-    this.#zap = zap;
-  }
-
-  get status(): MechanismStatus {
-    return this.#status;
-  }
-
-  get peerMetadata(): Metadata {
-    return withZapProperties(this.#peerMetadata, this.#verdict);
   }
 
   nextCommand(): Buffer | undefined {
-    if (this.#status.state === "error") return undefined;
+    if (this.failed) return undefined;
     switch (this.#state) {
       case "welcome":
         this.#state = "initiate";
         return this.#welcome();
       case "ready":
         this.#state = "done";
-        this.#status = READY_STATUS;
+        this.succeed();
         return this.#ready();
       case "refused":
-        this.#fail(this.#refusal!.failure);
-        return this.#refusal!.error;
+        return this.sendRefusal();
       default:
         return undefined;
     }
   }
 
   processCommand(body: Buffer): void {
-    if (this.#status.state === "error") return;
+    if (this.failed) return;
     const command = splitCommand(body);
-    if (command instanceof ProtocolError) return this.#fail(protocolFailure(command.code, command.message));
+    if (command instanceof ProtocolError) return this.fail(protocolFailure(command.code, command.message));
     if (command.name === "HELLO" && this.#state === "hello") return this.#hello(body);
     if (command.name === "INITIATE" && this.#state === "initiate") return this.#initiate(body);
-    this.#fail(protocolFailure("ERR_ZMTP_UNEXPECTED_COMMAND", `unexpected ${command.name} in the CURVE handshake`));
+    this.fail(protocolFailure("ERR_ZMTP_UNEXPECTED_COMMAND", `unexpected ${command.name} in the CURVE handshake`));
   }
 
-  takeZapRequest(): Buffer[] | undefined {
-    const request = this.#zapRequest;
-    this.#zapRequest = undefined;
-    return request;
+  protected admitsWithoutHandler(): boolean {
+    return !this.zap.enforceDomain;
   }
 
-  zapReply(reply: Buffer[] | "none"): void {
-    if (this.#state !== "zap" || this.#status.state === "error") return;
-    if (reply === "none") {
-      if (this.#zap.enforceDomain) return this.#fail(NO_HANDLER);
-      this.#state = "ready";
-      return;
-    }
-    const verdict = readZapReply(reply);
-    if ("kind" in verdict) return this.#fail(verdict);
-    if (verdict.status === 200) {
-      this.#verdict = verdict;
-      this.#state = "ready";
-      return;
-    }
-    const { failure, error } = refusal(verdict.status);
-    if (error === undefined) return this.#fail(failure);
-    this.#refusal = { error, failure };
-    this.#state = "refused";
+  protected verdict(outcome: "admitted" | "refused"): void {
+    this.#state = outcome === "admitted" ? "ready" : "refused";
   }
 
   encodeFrame(frame: Buffer, more: boolean, command = false): Buffer {
@@ -141,13 +96,13 @@ export class CurveServer implements Mechanism, ZapAsker {
 
   /** "The server SHALL validate all fields and SHALL reject and disconnect clients who send malformed HELLO commands." */
   #hello(body: Buffer): void {
-    if (body.length !== 200) return this.#fail(protocolFailure("ERR_ZMTP_MALFORMED_COMMAND_HELLO", "HELLO is not 200 octets"));
-    if (body[6] !== 1 || body[7] !== 0) return this.#fail(protocolFailure("ERR_ZMTP_MALFORMED_COMMAND_HELLO", "unknown CurveZMQ version"));
+    if (body.length !== 200) return this.fail(protocolFailure("ERR_ZMTP_MALFORMED_COMMAND_HELLO", "HELLO is not 200 octets"));
+    if (body[6] !== 1 || body[7] !== 0) return this.fail(protocolFailure("ERR_ZMTP_MALFORMED_COMMAND_HELLO", "unknown CurveZMQ version"));
     const clientTransient = Buffer.from(body.subarray(80, 112));
     const key = this.#crypto.sharedKey(clientTransient, this.#keys.secretKey);
-    if (key === undefined) return this.#fail(protocolFailure("ERR_ZMTP_KEY_EXCHANGE", "unusable client transient key"));
+    if (key === undefined) return this.fail(protocolFailure("ERR_ZMTP_KEY_EXCHANGE", "unusable client transient key"));
     const signature = this.#crypto.open(body.subarray(120, 200), nonce("CurveZMQHELLO---", body.subarray(112, 120)), key);
-    if (signature === undefined) return this.#fail(protocolFailure("ERR_ZMTP_CRYPTOGRAPHIC", "HELLO box does not open (wrong server key?)"));
+    if (signature === undefined) return this.fail(protocolFailure("ERR_ZMTP_CRYPTOGRAPHIC", "HELLO box does not open (wrong server key?)"));
     this.#clientTransient = clientTransient;
     this.#peerNonce = Buffer.from(body.subarray(112, 120));
     this.#helloKey = key;
@@ -171,8 +126,8 @@ export class CurveServer implements Mechanism, ZapAsker {
   /** initiate = %d8 "INITIATE" cookie(96) short-nonce(8) Box[C + vouch + metadata](C'->S'); 257 octets or more. */
   #initiate(body: Buffer): void {
     const fail = (code: "ERR_ZMTP_CRYPTOGRAPHIC" | "ERR_ZMTP_KEY_EXCHANGE" | "ERR_ZMTP_INVALID_SEQUENCE", why: string) =>
-      this.#fail(protocolFailure(code, `INITIATE: ${why}`));
-    if (body.length < 257) return this.#fail(protocolFailure("ERR_ZMTP_MALFORMED_COMMAND_INITIATE", "INITIATE shorter than 257 octets"));
+      this.fail(protocolFailure(code, `INITIATE: ${why}`));
+    if (body.length < 257) return this.fail(protocolFailure("ERR_ZMTP_MALFORMED_COMMAND_INITIATE", "INITIATE shorter than 257 octets"));
     const cookieNonce = nonce("COOKIE--", body.subarray(9, 25));
     let cookie: Uint8Array | undefined;
     for (const key of this.#jar.openingKeys()) {
@@ -196,24 +151,21 @@ export class CurveServer implements Mechanism, ZapAsker {
       return fail("ERR_ZMTP_KEY_EXCHANGE", "the vouch is for another key");
     }
     const metadata = parseMetadata(view(plain.subarray(128)));
-    if (metadata instanceof ProtocolError) return this.#fail(protocolFailure(metadata.code, metadata.message));
-    this.#peerMetadata = metadata;
+    if (metadata instanceof ProtocolError) return this.fail(protocolFailure(metadata.code, metadata.message));
+    this.clientMetadata = metadata;
     this.#sessionKey = sessionKey;
     this.#peerNonce = Buffer.from(shortNonce);
     this.#state = "zap";
-    this.#zapRequest = zapRequest("CURVE", this.#zap, this.#options, [clientKey]);
+    this.askZap("CURVE", [clientKey]);
   }
 
   /** ready = %d5 "READY" short-nonce Box[metadata](S'->C'); our short nonces start at 1. */
   #ready(): Buffer {
     const shortNonce = Buffer.alloc(8);
     shortNonce.writeUInt32BE(1, 4);
-    const box = this.#crypto.seal(encodeMetadata(basicProperties(this.#options)), nonce("CurveZMQREADY---", shortNonce), this.#sessionKey!);
+    const box = this.#crypto.seal(encodeMetadata(basicProperties(this.options)), nonce("CurveZMQREADY---", shortNonce), this.#sessionKey!);
     this.#messages = new CurveMessages(this.#crypto, this.#sessionKey!, true, 2, this.#peerNonce!);
     return encodeCommand("READY", Buffer.concat([shortNonce, box]));
   }
 
-  #fail(failure: MechanismFailure): void {
-    this.#status = { state: "error", failure };
-  }
 }

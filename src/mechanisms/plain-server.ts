@@ -1,18 +1,9 @@
 import { encodeCommand, encodeReady, splitCommand } from "../zmtp/commands";
-import { parseMetadata, type Metadata } from "../zmtp/metadata";
+import { parseMetadata } from "../zmtp/metadata";
 import { ProtocolError } from "../zmtp/protocol-error";
-import {
-  HANDSHAKING,
-  protocolFailure,
-  READY_STATUS,
-  type Mechanism,
-  type MechanismFailure,
-  type MechanismOptions,
-  type MechanismStatus,
-  type ZapAsker,
-} from "./mechanism";
+import { protocolFailure, type Mechanism } from "./mechanism";
 import { basicProperties } from "./properties";
-import { NO_HANDLER, readZapReply, refusal, withZapProperties, zapRequest, type ZapSettings } from "./zap";
+import { ZapServer } from "./zap-server";
 
 /**
  * The server side of PLAIN (RFC 24): "The client authenticates itself to the server by
@@ -41,92 +32,57 @@ type State = "hello" | "zap" | "welcome" | "refused" | "initiate" | "ready" | "d
 /** What libzmq 4.3's PLAIN sends in place of "\x05ERROR" (see above). */
 export const LIBZMQ_PLAIN_ERROR = Buffer.from("^RROR", "latin1");
 
-export class PlainServer implements Mechanism, ZapAsker {
+export class PlainServer extends ZapServer implements Mechanism {
   readonly name = "PLAIN";
-  readonly asServer = true;
-  readonly #options: MechanismOptions;
-  readonly #zap: ZapSettings;
   #state: State = "hello";
-  #status: MechanismStatus = HANDSHAKING;
-  #peerMetadata: Metadata = new Map();
-  #zapRequest: Buffer[] | undefined = undefined;
-  #verdict: { userId: Buffer; metadata: Metadata } | undefined = undefined;
-  #refusal: { error: Buffer; failure: MechanismFailure } | undefined = undefined;
-
-  constructor(options: MechanismOptions, zap: ZapSettings) {
-    this.#options = options;
-    this.#zap = zap;
-  }
-
-  get status(): MechanismStatus {
-    return this.#status;
-  }
-
-  /** The client's INITIATE properties, with the handler's User-Id and metadata in front. */
-  get peerMetadata(): Metadata {
-    return withZapProperties(this.#peerMetadata, this.#verdict);
-  }
 
   nextCommand(): Buffer | undefined {
-    if (this.#status.state === "error") return undefined;
+    if (this.failed) return undefined;
     switch (this.#state) {
       case "welcome":
         this.#state = "initiate";
         return encodeCommand("WELCOME");
-      case "refused": {
-        const { error, failure } = this.#refusal!;
-        this.#fail(failure);
-        return error;
-      }
+      case "refused":
+        return this.sendRefusal();
       case "ready":
         this.#state = "done";
-        this.#status = READY_STATUS;
-        return encodeReady(basicProperties(this.#options));
+        this.succeed();
+        return encodeReady(basicProperties(this.options));
       default:
         return undefined;
     }
   }
 
   processCommand(body: Buffer): void {
-    if (this.#status.state === "error") return;
+    if (this.failed) return;
     const command = splitCommand(body);
-    if (command instanceof ProtocolError) return this.#fail(protocolFailure(command.code, command.message));
+    if (command instanceof ProtocolError) return this.fail(protocolFailure(command.code, command.message));
     if (this.#state === "hello" && command.name === "HELLO") return this.#hello(command.data);
     if (this.#state === "initiate" && command.name === "INITIATE") {
       const metadata = parseMetadata(command.data);
-      if (metadata instanceof ProtocolError) return this.#fail(protocolFailure(metadata.code, metadata.message));
-      this.#peerMetadata = metadata;
+      if (metadata instanceof ProtocolError) return this.fail(protocolFailure(metadata.code, metadata.message));
+      this.clientMetadata = metadata;
       this.#state = "ready";
       return;
     }
-    this.#fail(protocolFailure("ERR_ZMTP_UNEXPECTED_COMMAND", `unexpected ${command.name} in the PLAIN handshake`));
+    this.fail(protocolFailure("ERR_ZMTP_UNEXPECTED_COMMAND", `unexpected ${command.name} in the PLAIN handshake`));
   }
 
-  takeZapRequest(): Buffer[] | undefined {
-    const request = this.#zapRequest;
-    this.#zapRequest = undefined;
-    return request;
+  protected admitsWithoutHandler(): boolean {
+    return false;
   }
 
-  zapReply(reply: Buffer[] | "none"): void {
-    if (this.#state !== "zap" || this.#status.state === "error") return;
-    if (reply === "none") return this.#fail(NO_HANDLER);
-    const verdict = readZapReply(reply);
-    if ("kind" in verdict) return this.#fail(verdict);
-    if (verdict.status === 200) {
-      this.#verdict = verdict;
-      this.#state = "welcome";
-      return;
-    }
-    const { failure, error } = refusal(verdict.status);
-    if (error === undefined) return this.#fail(failure);
-    this.#refusal = { error: Buffer.concat([LIBZMQ_PLAIN_ERROR, error.subarray(6)]), failure };
-    this.#state = "refused";
+  protected verdict(outcome: "admitted" | "refused"): void {
+    this.#state = outcome === "admitted" ? "welcome" : "refused";
+  }
+
+  protected override refusalCommand(error: Buffer): Buffer {
+    return Buffer.concat([LIBZMQ_PLAIN_ERROR, error.subarray(6)]);
   }
 
   /** hello = username password; each "OCTET *VCHAR", and nothing may follow. */
   #hello(data: Buffer): void {
-    const malformed = (why: string) => this.#fail(protocolFailure("ERR_ZMTP_MALFORMED_COMMAND_HELLO", `PLAIN HELLO: ${why}`));
+    const malformed = (why: string) => this.fail(protocolFailure("ERR_ZMTP_MALFORMED_COMMAND_HELLO", `PLAIN HELLO: ${why}`));
     if (data.length < 1) return malformed("no username");
     const userEnd = 1 + data[0]!;
     if (userEnd > data.length) return malformed("username overruns the command");
@@ -136,10 +92,6 @@ export class PlainServer implements Mechanism, ZapAsker {
     const username = Buffer.from(data.subarray(1, userEnd));
     const password = Buffer.from(data.subarray(userEnd + 1, passEnd));
     this.#state = "zap";
-    this.#zapRequest = zapRequest("PLAIN", this.#zap, this.#options, [username, password]);
-  }
-
-  #fail(failure: MechanismFailure): void {
-    this.#status = { state: "error", failure };
+    this.askZap("PLAIN", [username, password]);
   }
 }
