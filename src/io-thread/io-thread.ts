@@ -25,12 +25,12 @@ export class IoThread {
 
   constructor(context: Context) {
     this.#worker = new Worker(path.join(__dirname, "worker.js"));
-    this.#worker.unref();
     this.#zap = new ZapDesk(context, (message) => this.post(message));
     this.#worker.on("message", (message: ToMain) => this.#dispatch(message));
     // A crash of the thread must not take the application down: its endpoints just end.
     this.#worker.on("error", () => {});
     this.#exit = new Promise((resolve) => this.#worker.once("exit", () => resolve()));
+    this.#worker.unref(); // after on("message"), which refs it again
     void this.#exit.then(() => this.#lost());
   }
 

@@ -42,7 +42,12 @@ export class RemoteEndpoint implements RemoteHandler {
   static async bind(owner: PeerOwner, options: LinkOptions, address: string): Promise<RemoteEndpoint> {
     const remote = new RemoteEndpoint(owner, options, address);
     remote.#thread.post({ t: "bind", eid: remote.#eid, address, options });
-    await remote.#bound.promise;
+    keepAlive.hold(); // the thread is unref'd: the pending bind keeps the process alive, as a listen() does
+    try {
+      await remote.#bound.promise;
+    } finally {
+      keepAlive.release();
+    }
     return remote;
   }
 
@@ -58,11 +63,9 @@ export class RemoteEndpoint implements RemoteHandler {
     if (this.#closing) return this.#closed.promise;
     this.#closing = true;
     for (const remote of this.#peers.values()) remote.endOutbound();
-    if (lingerMs !== 0 && this.#peers.size > 0) {
-      // As a lingering session does: the process waits for the flush.
-      this.#holdingLoop = true;
-      keepAlive.hold();
-    }
+    // Until the thread confirms (after flushing, as linger allows), as a lingering session does.
+    this.#holdingLoop = true;
+    keepAlive.hold();
     this.#thread.post({ t: "close", eid: this.#eid, lingerMs });
     return this.#closed.promise;
   }

@@ -18,7 +18,7 @@ export class RemotePeer {
 
   constructor(options: LinkOptions, info: PeerInfo, inbound: SharedRingEnd, outbound: SharedRingEnd) {
     this.peer = new Peer(new Pipe(options.receiveHighWaterMark, options.conflate), new Pipe(options.sendHighWaterMark, options.conflate), info);
-    this.#reader = new SharedRingReader(inbound);
+    this.#reader = new SharedRingReader(inbound, false); // a pending receive() holds the loop, as without I/O threads
     this.#writer = new SharedRingWriter(outbound);
     // After pumpFromRing has moved the last message (the reader fires onDone inside its read).
     this.#reader.onDone = () => queueMicrotask(() => this.#onDrained?.());
