@@ -34,6 +34,11 @@ export class IoThread {
     void this.#exit.then(() => this.#lost());
   }
 
+  /** The thread has ended (terminated, or crashed). */
+  get exited(): boolean {
+    return this.#exited;
+  }
+
   /** How many binds and connects this thread runs (the pool gives new ones to the least loaded). */
   get load(): number {
     return this.#handlers.size;

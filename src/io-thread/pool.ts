@@ -8,14 +8,18 @@ import { IoThread } from "./io-thread";
  */
 class IoPool {
   readonly threads: IoThread[];
+  readonly #context: Context;
   #next = 0;
 
   constructor(context: Context, size: number) {
+    this.#context = context;
     this.threads = Array.from({ length: size }, () => new IoThread(context));
   }
 
   pick(): IoThread {
     const n = this.threads.length;
+    // A thread that crashed took its endpoints with it (they ended); new ones get a fresh thread.
+    for (let i = 0; i < n; i++) if (this.threads[i]!.exited) this.threads[i] = new IoThread(this.#context);
     let best = this.threads[this.#next % n]!;
     for (let i = 1; i < n; i++) {
       const thread = this.threads[(this.#next + i) % n]!;

@@ -27,6 +27,8 @@ export class RemoteEndpoint implements RemoteHandler {
   readonly #bound = deferred<void>();
   readonly #closed = deferred<void>();
   #closing = false;
+  /** The thread has let go of this endpoint (closed, or the thread died). */
+  #finished = false;
   #holdingLoop = false;
 
   private constructor(owner: PeerOwner, options: LinkOptions, address: string) {
@@ -60,7 +62,7 @@ export class RemoteEndpoint implements RemoteHandler {
 
   /** Closes in the thread; queued messages get `lingerMs` to go out (-1: as long as it takes). */
   close(lingerMs: number): Promise<void> {
-    if (this.#closing) return this.#closed.promise;
+    if (this.#closing || this.#finished) return this.#closed.promise;
     this.#closing = true;
     for (const remote of this.#peers.values()) remote.endOutbound();
     // Until the thread confirms (after flushing, as linger allows), as a lingering session does.
@@ -126,6 +128,7 @@ export class RemoteEndpoint implements RemoteHandler {
   }
 
   #finish(): void {
+    this.#finished = true;
     this.#thread.forget(this.#eid);
     for (const remote of this.#peers.values()) {
       remote.stop();

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { describe, it } from "node:test";
+import type { Worker } from "node:worker_threads";
 import { TCP } from "../helpers";
 import { join, withIo } from "./support";
 
@@ -16,18 +17,20 @@ const OMQ = path.join(__dirname, "..", "..", "src", "index.js");
 // The module object itself (an `import * as` namespace is read-only), so the pool's `new Worker` sees the patch.
 const workerThreads = require("node:worker_threads") as typeof import("node:worker_threads");
 
-async function watchWorkers(body: () => Promise<void>): Promise<{ started: number; exited: number }> {
+async function watchWorkers(body: (workers: Worker[]) => Promise<void>): Promise<{ started: number; exited: number }> {
   const counts = { started: 0, exited: 0 };
+  const workers: Worker[] = [];
   const Original = workerThreads.Worker;
   (workerThreads as { Worker: typeof Original }).Worker = class extends Original {
     constructor(...args: ConstructorParameters<typeof Original>) {
       super(...args);
       counts.started++;
+      workers.push(this);
       this.once("exit", () => counts.exited++);
     }
   };
   try {
-    await body();
+    await body(workers);
   } finally {
     (workerThreads as { Worker: typeof Original }).Worker = Original;
   }
@@ -49,6 +52,27 @@ describe("clean shutdown with I/O threads", () => {
     assert.equal(counts.started, 2, "one worker per I/O thread");
     assert.equal(counts.exited, 2, "all of them ended when the context closed");
     assert.deepEqual(process.getActiveResourcesInfo().sort(), before);
+  });
+
+  it("an I/O thread that dies takes its endpoints with it; the next bind gets a fresh thread", T, async () => {
+    const counts = await watchWorkers((workers) =>
+      withIo(1, async (io) => {
+        const pull = io.make("omq", "Pull");
+        const push = io.make("omq", "Push");
+        await join(pull, push, TCP.bindAddress());
+        await push.send("before");
+        await pull.receive();
+        await workers[0]!.terminate();
+        const again = io.make("omq", "Pull");
+        await again.bind(TCP.bindAddress());
+        const sender = io.make("omq", "Push");
+        sender.connect(again.lastEndpoint!);
+        await sender.send("after");
+        assert.deepEqual((await again.receive()).map(String), ["after"]);
+      }),
+    );
+    assert.equal(counts.started, 2);
+    assert.equal(counts.exited, 2);
   });
 
   it("a context that never binds or connects over tcp/ipc starts no thread", T, async () => {
@@ -87,6 +111,24 @@ function exitingWorker(ioThreads: number): string {
       process.exit(7);
     })();`;
 }
+
+describe("what keeps the process alive with I/O threads", () => {
+  it("sockets left bound and connected do not (as with ioThreads 0): the program ends by itself", T, () => {
+    const { status, out } = run(`
+      const zmq = require(${JSON.stringify(OMQ)});
+      (async () => {
+        const context = new zmq.Context({ ioThreads: 1 });
+        const pull = new zmq.Pull({ context });
+        const push = new zmq.Push({ context });
+        await pull.bind("tcp://127.0.0.1:*");
+        push.connect(pull.lastEndpoint);
+        await push.send("x");
+        console.log("received " + (await pull.receive()));
+      })();`);
+    assert.equal(status, 0, out);
+    assert.match(out, /received x/, "a pending bind and receive did keep it alive until done");
+  });
+});
 
 describe("process.exit() with omq running", () => {
   for (const ioThreads of [0, 1]) {
