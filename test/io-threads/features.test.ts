@@ -170,6 +170,26 @@ describe("ioThreads 1: heartbeats run in the I/O thread", () => {
   );
 });
 
+describe("ioThreads 1: STREAM (raw tcp) runs in the I/O thread too", () => {
+  it("a raw client connects (empty message), sends, and gets the reply by its routing id", T, () =>
+    withIo(1, async (io) => {
+      const stream = io.make("omq", "Stream");
+      await stream.bind(TCP.bindAddress());
+      const raw = new RawPeer(stream.lastEndpoint!);
+      await raw.connected;
+      const [id, empty] = await stream.receive();
+      assert.equal(empty!.length, 0, "a connection shows as an empty message");
+      await raw.write(Buffer.from("hello"));
+      const [from, data] = await stream.receive();
+      assert.ok(from!.equals(id!));
+      assert.equal(String(data), "hello");
+      await stream.send([id!, "world"]);
+      assert.equal(String(await raw.receivedAtLeast(5)), "world");
+      raw.destroy();
+    }),
+  );
+});
+
 describe("close and linger with I/O threads", () => {
   it("close() right after sending: with linger -1 every queued message still reaches libzmq", skipNative, () =>
     withIo(1, async (io) => {

@@ -5,7 +5,7 @@ import { loadLib, type Zmq } from "../helpers/lib";
 
 export type Side = "omq" | "zeromq";
 type Context = InstanceType<Zmq["Context"]>;
-type SocketClass = "Push" | "Pull" | "Request" | "Reply" | "Dealer" | "Router" | "Publisher" | "Subscriber" | "Pair";
+type SocketClass = "Push" | "Pull" | "Request" | "Reply" | "Dealer" | "Router" | "Publisher" | "Subscriber" | "Pair" | "Stream";
 type SocketOf<K extends SocketClass> = InstanceType<Zmq[K]>;
 
 interface Closable {
