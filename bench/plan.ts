@@ -34,6 +34,9 @@ export function planScenarios(groups: Set<Group>, sizes = THROUGHPUT_SIZES): Sce
   if (groups.has("fanout")) scenarios.push(pubSub(16));
   if (groups.has("alloc")) scenarios.push(receiveAllocation(16));
   if (groups.has("idle")) scenarios.push(idleConnections());
-  if (groups.has("io-threads")) for (const size of IO_THREADS_SIZES) scenarios.push(...IO_THREADS.map((n) => ioThreadsPushPull(n, size)));
+  if (groups.has("io-threads")) {
+    for (const size of IO_THREADS_SIZES) scenarios.push(...IO_THREADS.map((n) => ioThreadsPushPull(n, size)));
+    scenarios.push(...IO_THREADS.map((n) => ioThreadsPushPull(n, 16, true)));
+  }
   return scenarios;
 }

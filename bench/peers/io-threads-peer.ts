@@ -4,6 +4,7 @@
 // are meant to relieve. libzmq always has I/O threads: for it 0 means its default, 1.
 import { performance } from "node:perf_hooks";
 import { fromBench, onFinish, peerMain, report, type LibArgs } from "./peer";
+import type { CurveKeys } from "./push-pull-peer";
 import { receiveHello, receiveUntilEnd, sendFor, sendHello, type SideTiming } from "./stream-loops";
 
 export interface IoThreadsArgs extends LibArgs {
@@ -12,6 +13,8 @@ export interface IoThreadsArgs extends LibArgs {
   size: number;
   seconds: number;
   ioThreads: number;
+  /** Both ends use CURVE with these keys (the receiver is the server): crypto then runs in the I/O threads. */
+  curve?: CurveKeys;
 }
 
 export interface IoThreadsTiming extends SideTiming {
@@ -31,7 +34,7 @@ peerMain<IoThreadsArgs>("io-threads-peer", async (args, zmq) => {
   const ioThreads = args.lib === "zeromq" ? Math.max(1, args.ioThreads) : args.ioThreads;
   const context = new zmq.Context({ ioThreads });
   if (args.role === "receiver") {
-    const pull = new zmq.Pull({ context });
+    const pull = new zmq.Pull({ context, ...(args.curve ? { curveServer: true, curveSecretKey: args.curve.serverSecret } : {}) });
     onFinish(() => pull.close());
     await pull.bind(args.endpoint);
     report({ endpoint: pull.lastEndpoint });
@@ -39,7 +42,11 @@ peerMain<IoThreadsArgs>("io-threads-peer", async (args, zmq) => {
     report({ ready: true });
     report(await withElu(() => receiveUntilEnd(pull, args.size)));
   } else {
-    const push = new zmq.Push({ context });
+    const curve = args.curve;
+    const push = new zmq.Push({
+      context,
+      ...(curve ? { curveServerKey: curve.serverPublic, curvePublicKey: curve.clientPublic, curveSecretKey: curve.clientSecret } : {}),
+    });
     onFinish(() => push.close());
     push.connect(args.endpoint);
     await sendHello(push);

@@ -5,13 +5,15 @@
 import type { IoThreadsArgs, IoThreadsTiming } from "../peers/io-threads-peer";
 import { rates, THROUGHPUT_MEASURES, type Scenario, type Settings } from "../scenario";
 import { formatSize } from "../sizes";
+import { curveKeys } from "./push-pull";
 
 export const IO_THREADS = [0, 1, 2];
 export const IO_THREADS_SIZES = [16, 64 * 1024];
 
-export function ioThreadsPushPull(ioThreads: number, size: number): Scenario {
+/** With `curve`, both ends speak CURVE: the crypto is then the I/O threads' work. */
+export function ioThreadsPushPull(ioThreads: number, size: number, curve = false): Scenario {
   return {
-    name: `push-pull tcp ioThreads ${ioThreads} ${formatSize(size)}`,
+    name: `push-pull tcp${curve ? " curve" : ""} ioThreads ${ioThreads} ${formatSize(size)}`,
     group: "io-threads",
     kind: "io-threads",
     transport: "tcp",
@@ -23,7 +25,7 @@ export function ioThreadsPushPull(ioThreads: number, size: number): Scenario {
     ],
     timeoutSeconds: (settings: Settings) => 30 + 4 * settings.seconds,
     async run(lib, settings, harness) {
-      const args = { lib, size, seconds: settings.seconds, ioThreads };
+      const args = { lib, size, seconds: settings.seconds, ioThreads, curve: curve ? curveKeys() : undefined };
       const receiver = harness.start("receiver", "io-threads-peer", { ...args, role: "receiver", endpoint: "tcp://127.0.0.1:*" } satisfies IoThreadsArgs);
       const { endpoint } = await receiver.next<{ endpoint: string }>();
       const sender = harness.start("sender", "io-threads-peer", { ...args, role: "sender", endpoint } satisfies IoThreadsArgs);
