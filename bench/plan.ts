@@ -36,6 +36,7 @@ export function planScenarios(groups: Set<Group>, sizes = THROUGHPUT_SIZES): Sce
   if (groups.has("idle")) scenarios.push(idleConnections());
   if (groups.has("io-threads")) {
     for (const size of IO_THREADS_SIZES) scenarios.push(...IO_THREADS.map((n) => ioThreadsPushPull(n, size)));
+    scenarios.push(ioThreadsPushPull(1, 16, false, true));
     scenarios.push(...IO_THREADS.map((n) => ioThreadsPushPull(n, 16, true)));
   }
   return scenarios;
