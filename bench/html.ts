@@ -161,7 +161,7 @@ function otherCharts(report: Report): string {
 
 function tablesSection(report: Report): string {
   const tables: string[] = [];
-  for (const kind of ["throughput", "latency", "fanout", "alloc", "idle"] as Kind[]) {
+  for (const kind of ["throughput", "latency", "fanout", "alloc", "idle", "io-threads"] as Kind[]) {
     const all = byKind(report, kind);
     if (all.length === 0) continue;
     const measures = all[0].scenario.measures;

@@ -2,6 +2,7 @@
 // then latency, fan-out, allocation and idle connections.
 import { GROUP_ALIASES, GROUPS, type Group, type Scenario } from "./scenario";
 import { idleConnections } from "./scenarios/idle";
+import { IO_THREADS, IO_THREADS_SIZES, ioThreadsPushPull } from "./scenarios/io-threads";
 import { pubSub } from "./scenarios/fanout";
 import { pushPull, receiveAllocation } from "./scenarios/push-pull";
 import { reqRep } from "./scenarios/req-rep";
@@ -33,5 +34,10 @@ export function planScenarios(groups: Set<Group>, sizes = THROUGHPUT_SIZES): Sce
   if (groups.has("fanout")) scenarios.push(pubSub(16));
   if (groups.has("alloc")) scenarios.push(receiveAllocation(16));
   if (groups.has("idle")) scenarios.push(idleConnections());
+  if (groups.has("io-threads")) {
+    for (const size of IO_THREADS_SIZES) scenarios.push(...IO_THREADS.map((n) => ioThreadsPushPull(n, size)));
+    scenarios.push(ioThreadsPushPull(1, 16, false, true));
+    scenarios.push(...IO_THREADS.map((n) => ioThreadsPushPull(n, 16, true)));
+  }
   return scenarios;
 }

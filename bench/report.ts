@@ -16,6 +16,7 @@ const KIND_TITLES: Record<string, string> = {
   fanout: "Fan-out, PUB -> 10 SUB (recv: all SUBs together)",
   alloc: "Heap allocated per received message (GCProfiler; see README)",
   idle: "Idle connections on one ROUTER, per connection",
+  "io-threads": "I/O threads, tcp PUSH -> PULL (ELU: how busy each side's application thread was; zeromq: ioThreads max(1, n))",
 };
 
 export function printTables(summaries: Summary[], scenarios: Scenario[], libs: string[], rounds: number): void {

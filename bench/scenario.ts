@@ -14,7 +14,7 @@ export interface MeasureSpec {
 }
 
 /** The selectors of --only. */
-export const GROUPS = ["tcp-thr", "ipc-thr", "inproc-thr", "curve-thr", "lat", "fanout", "alloc", "idle"] as const;
+export const GROUPS = ["tcp-thr", "ipc-thr", "inproc-thr", "curve-thr", "lat", "fanout", "alloc", "idle", "io-threads"] as const;
 export type Group = (typeof GROUPS)[number];
 /** Names that stand for several groups. */
 export const GROUP_ALIASES: Record<string, Group[]> = {
@@ -23,7 +23,7 @@ export const GROUP_ALIASES: Record<string, Group[]> = {
   all: [...GROUPS],
 };
 
-export type Kind = "throughput" | "latency" | "fanout" | "alloc" | "idle";
+export type Kind = "throughput" | "latency" | "fanout" | "alloc" | "idle" | "io-threads";
 
 export interface Settings {
   seconds: number; // how long each run sends (throughput, fan-out) or makes round trips (latency)

@@ -1,4 +1,5 @@
 import { zmqError } from "./errors";
+import { closeIoThreads } from "./io-thread/pool";
 import { InprocRegistry } from "./transports/inproc";
 
 /** What a context needs from its sockets (socket.ts implements it; kept narrow to avoid an import cycle). */
@@ -15,8 +16,6 @@ interface Closable {
 export class Context {
   /** When false, sockets created afterwards start with linger 0 (ZMQ_BLOCKY). */
   blocky = true;
-  /** Accepted for compatibility; omq runs its I/O on the event loop of the thread that owns the socket. */
-  ioThreads = 1;
   maxSockets = 1023;
   maxMessageSize = 2147483647;
   ipv6 = false;
@@ -27,6 +26,7 @@ export class Context {
   readonly #closing = new Set<Promise<void>>();
   readonly #inproc = new InprocRegistry();
   #terminated = false;
+  #ioThreads = 0;
 
   constructor(options?: Partial<Pick<Context, "blocky" | "ioThreads" | "maxSockets" | "maxMessageSize" | "ipv6">>) {
     if (options !== undefined && (typeof options !== "object" || options === null)) {
@@ -34,6 +34,21 @@ export class Context {
     }
     Object.seal(this);
     if (options !== undefined) Object.assign(this, options);
+  }
+
+  /**
+   * Worker threads that run the tcp/ipc connections (transport, ZMTP codec, security
+   * handshakes, heartbeats) of this context's sockets, which stay in the caller's thread.
+   * 0 (the default): everything runs on the caller's event loop. Read when the context
+   * first binds or connects over tcp/ipc; at most MAX_IO_THREADS.
+   */
+  get ioThreads(): number {
+    return this.#ioThreads;
+  }
+
+  set ioThreads(value: number) {
+    if (!Number.isInteger(value) || value < 0 || value > MAX_IO_THREADS) throw zmqError("EINVAL");
+    this.#ioThreads = value;
   }
 
   get maxSocketsLimit(): number {
@@ -63,6 +78,7 @@ export class Context {
   async close(): Promise<void> {
     for (const socket of [...this.#sockets]) socket.close();
     await Promise.all(this.#closing);
+    await closeIoThreads(this);
   }
 
   /** Closes everything and refuses new sockets (ETERM). */
@@ -71,6 +87,8 @@ export class Context {
     await this.close();
   }
 }
+
+const MAX_IO_THREADS = 64;
 
 let globalContext: Context | undefined;
 

@@ -70,7 +70,7 @@ interface StreamArgs {
 }
 
 /** Fresh key pairs for one CURVE run (Z85 strings, the same for both libraries). */
-function curveKeys(): CurveKeys {
+export function curveKeys(): CurveKeys {
   const server = zmq.curveKeyPair();
   const client = zmq.curveKeyPair();
   return { serverPublic: server.publicKey, serverSecret: server.secretKey, clientPublic: client.publicKey, clientSecret: client.secretKey };

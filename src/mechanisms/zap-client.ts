@@ -15,6 +15,9 @@ export interface ZapCall {
   cancel(): void;
 }
 
+/** A context whose ZAP handler lives in another thread (an I/O thread's, src/io-thread) asks through its relay. */
+export const zapRelays = new WeakMap<Context, (request: Buffer[]) => ZapCall>();
+
 /**
  * Carries one ZAP request (RFC 27) to the handler bound at inproc://zeromq.zap.01 in a
  * socket's context, and its reply back. As libzmq's session_base_t::zap_connect does,
@@ -26,6 +29,8 @@ export interface ZapCall {
  * follows is the mechanism's choice (libzmq: PLAIN fails, CURVE admits, NULL goes on).
  */
 export function askZap(context: Context, request: Buffer[]): ZapCall {
+  const relay = zapRelays.get(context);
+  if (relay !== undefined) return relay(request);
   let settle: (answer: ZapAnswer) => void = () => {};
   const answer = new Promise<ZapAnswer>((resolve) => (settle = resolve));
   let peer: Peer | undefined;

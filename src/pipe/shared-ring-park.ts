@@ -29,12 +29,13 @@ export interface Parking {
 
 /**
  * Calls `wake` (asynchronously, once) when control[cell] is no longer `seen`, or at once
- * if it already moved. `flag` is the cell that tells the publisher we wait.
+ * if it already moved. `flag` is the cell that tells the publisher we wait. `holdThread`
+ * false: the park does not keep this thread's event loop alive.
  */
-export function park(control: Int32Array, cell: number, flag: number, seen: number, wake: () => void): Parking {
+export function park(control: Int32Array, cell: number, flag: number, seen: number, wake: () => void, holdThread = true): Parking {
   seen |= 0; // the cells are Int32: compare counters as signed
   let live = true;
-  const keepAlive = setTimeout(noop, 0x7fffffff);
+  const keepAlive = holdThread ? setTimeout(noop, 0x7fffffff) : undefined;
   const finish = (): void => {
     if (!live) return;
     live = false;

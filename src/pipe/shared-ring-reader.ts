@@ -45,7 +45,11 @@ export class SharedRingReader {
   #done = false;
   #closed = false;
 
-  constructor(end: SharedRingEnd) {
+  readonly #holdThread: boolean;
+
+  /** `holdThread` false: waiting for messages does not keep this thread alive (a socket's peer in main, io-thread/). */
+  constructor(end: SharedRingEnd, holdThread = true) {
+    this.#holdThread = holdThread;
     this.#ring = ringViews(end.buffer);
     this.#control = this.#ring.control;
     this.#giveBackEvery = (this.#ring.mask + 1) >>> 2;
@@ -141,7 +145,7 @@ export class SharedRingReader {
     this.#parking = park(this.#control, TAIL, READER_PARKED, this.#tail, () => {
       this.#parking = undefined;
       this.onReadable?.();
-    });
+    }, this.#holdThread);
   }
 
   #finish(): void {

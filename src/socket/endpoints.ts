@@ -1,15 +1,17 @@
 import type { Context } from "../context";
 import { zmqError } from "../errors";
+import { RemoteEndpoint } from "../io-thread/remote-endpoint";
 import { Connecter } from "../session/connecter";
 import type { LinkOptions } from "../session/link-options";
 import { Listener } from "../session/listener";
 import type { PeerOwner } from "../session/peer-owner";
-import { parseEndpoint } from "../transports/endpoint";
+import { parseEndpoint, type Endpoint } from "../transports/endpoint";
 import type { InprocLink } from "../transports/inproc";
 import { listen } from "../transports/transport";
 
-type Bound = Listener | { inproc: string };
-type Connected = Connecter | InprocLink;
+/** A Listener or Connecter runs in this thread; a RemoteEndpoint in an I/O thread (ioThreads > 0). */
+type Bound = Listener | RemoteEndpoint | { inproc: string };
+type Connected = Connecter | RemoteEndpoint | InprocLink;
 
 /**
  * The endpoints of one socket: what it has bound (listeners, inproc names) and what it has
@@ -50,14 +52,7 @@ export class Endpoints {
         return;
       }
       if (endpoint.protocol !== "tcp" && endpoint.protocol !== "ipc") throw zmqError("EPROTONOSUPPORT", undefined, address);
-      const transport = await listen(endpoint, {
-        ipv6: options.ipv6,
-        backlog: options.backlog,
-        tcpKeepalive: options.tcpKeepalive,
-        tcpKeepaliveIdle: options.tcpKeepaliveIdle,
-        tcpAcceptFilter: options.tcpAcceptFilter,
-      });
-      const listener = new Listener(this.#owner, options, transport);
+      const listener = this.#context.ioThreads > 0 ? await RemoteEndpoint.bind(this.#owner, options, address) : await this.#listen(endpoint, options);
       this.#remember(address, listener.endpoint, listener);
       this.#owner.emitEvent("bind", { address: listener.endpoint });
     } catch (error) {
@@ -68,13 +63,24 @@ export class Endpoints {
     }
   }
 
+  async #listen(endpoint: Endpoint, options: LinkOptions): Promise<Listener> {
+    const transport = await listen(endpoint, {
+      ipv6: options.ipv6,
+      backlog: options.backlog,
+      tcpKeepalive: options.tcpKeepalive,
+      tcpKeepaliveIdle: options.tcpKeepaliveIdle,
+      tcpAcceptFilter: options.tcpAcceptFilter,
+    });
+    return new Listener(this.#owner, options, transport);
+  }
+
   async unbind(address: string, lingerMs: number): Promise<void> {
     const bound = this.#bound.get(address);
     if (bound === undefined) throw zmqError("ENOENT", undefined, address);
     this.#busy++;
     try {
       for (const [key, value] of this.#bound) if (value === bound) this.#bound.delete(key);
-      if (bound instanceof Listener) await bound.close(lingerMs);
+      if (bound instanceof Listener || bound instanceof RemoteEndpoint) await bound.close(lingerMs);
       else this.#context.inproc.unbind(bound.inproc, this.#owner);
     } finally {
       this.#busy--;
@@ -88,6 +94,10 @@ export class Endpoints {
       return;
     }
     if (endpoint.protocol !== "tcp" && endpoint.protocol !== "ipc") throw zmqError("EPROTONOSUPPORT", undefined, address);
+    if (this.#context.ioThreads > 0) {
+      this.#connected.set(address, RemoteEndpoint.connect(this.#owner, options, address));
+      return;
+    }
     const connecter = new Connecter(this.#owner, options, endpoint, address);
     this.#connected.set(address, connecter);
     connecter.start();
@@ -103,7 +113,7 @@ export class Endpoints {
   /** Closes everything: listeners stop, sessions flush for at most `lingerMs`. */
   async close(lingerMs: number): Promise<void> {
     const closing: Promise<void>[] = [];
-    for (const bound of new Set(this.#bound.values())) if (bound instanceof Listener) closing.push(bound.close(lingerMs));
+    for (const bound of new Set(this.#bound.values())) if (bound instanceof Listener || bound instanceof RemoteEndpoint) closing.push(bound.close(lingerMs));
     this.#bound.clear();
     this.#context.inproc.dropBinder(this.#owner);
     for (const connected of this.#connected.values()) closing.push(this.#closeConnected(connected, lingerMs));
@@ -118,7 +128,7 @@ export class Endpoints {
   }
 
   #closeConnected(connected: Connected, lingerMs: number): Promise<void> {
-    if (connected instanceof Connecter) return connected.close(lingerMs);
+    if (connected instanceof Connecter || connected instanceof RemoteEndpoint) return connected.close(lingerMs);
     this.#context.inproc.drop(connected, lingerMs);
     return Promise.resolve();
   }
