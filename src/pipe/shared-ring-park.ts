@@ -13,7 +13,8 @@
  * notifies. waitAsync itself also returns "not-equal" at once if the cell moved meanwhile.
  *
  * A pending waitAsync does not keep Node's event loop alive (measured on Node 20), so a park
- * holds a ref'd timer until it ends: a worker waiting for messages does not exit under us.
+ * holds a ref'd timer until it ends (unless `holdsLoop` is false): a worker waiting for messages
+ * does not exit under us.
  */
 type WaitResult =
   | { async: false; value: "not-equal" | "timed-out" }
@@ -31,10 +32,10 @@ export interface Parking {
  * Calls `wake` (asynchronously, once) when control[cell] is no longer `seen`, or at once
  * if it already moved. `flag` is the cell that tells the publisher we wait.
  */
-export function park(control: Int32Array, cell: number, flag: number, seen: number, wake: () => void): Parking {
+export function park(control: Int32Array, cell: number, flag: number, seen: number, wake: () => void, holdsLoop = true): Parking {
   seen |= 0; // the cells are Int32: compare counters as signed
   let live = true;
-  const keepAlive = setTimeout(noop, 0x7fffffff);
+  const keepAlive = holdsLoop ? setTimeout(noop, 0x7fffffff) : undefined;
   const finish = (): void => {
     if (!live) return;
     live = false;

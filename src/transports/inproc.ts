@@ -11,7 +11,7 @@ import type { PeerOwner } from "../session/peer-owner";
  * name is bound. Each direction's high-water mark is the sender's plus the receiver's
  * (libzmq), unlimited if either is 0.
  */
-interface Side {
+export interface Side {
   owner: PeerOwner;
   options: LinkOptions;
 }
@@ -31,6 +31,10 @@ export class InprocLink {
   constructor(connecter: Side, name: string) {
     this.connecter = connecter;
     this.name = name;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
   }
 
   get binderOwner(): PeerOwner | undefined {
@@ -123,8 +127,18 @@ export class InprocLink {
   }
 }
 
+/** Where a registry looks for names it does not hold: other threads (inproc-threads.ts). */
+export interface InprocElsewhere {
+  /** A name was bound here. */
+  bound(name: string): void;
+  /** `link` found no binder here. */
+  find(link: InprocLink): void;
+}
+
 /** The inproc names of one context. */
 export class InprocRegistry {
+  /** Set on the default context only: sockets of other threads' default contexts can join ours. */
+  elsewhere: InprocElsewhere | undefined = undefined;
   readonly #bound = new Map<string, Side>();
   readonly #links = new Map<string, Set<InprocLink>>();
 
@@ -132,6 +146,11 @@ export class InprocRegistry {
     if (this.#bound.has(name)) throw zmqError("EADDRINUSE", undefined, address);
     this.#bound.set(name, side);
     for (const link of this.#links.get(name) ?? []) if (link.connecter.owner !== side.owner) link.join(side);
+    this.elsewhere?.bound(name);
+  }
+
+  binderOf(name: string): Side | undefined {
+    return this.#bound.get(name);
   }
 
   /** Releases the name; links already made stay up (libzmq). */
@@ -147,8 +166,12 @@ export class InprocRegistry {
     if (links === undefined) this.#links.set(name, (links = new Set()));
     links.add(link);
     const binder = this.#bound.get(name);
-    if (binder !== undefined) link.join(binder);
-    else if (!side.options.immediate) link.prepare();
+    if (binder !== undefined) {
+      link.join(binder);
+    } else {
+      if (!side.options.immediate) link.prepare();
+      this.elsewhere?.find(link);
+    }
     return link;
   }
 

@@ -1,0 +1,40 @@
+// One end of PUSH -> PULL over inproc:// between two worker threads of one process (issue 7):
+// the receiver binds, the sender connects by name. Each socket is made in the default context
+// of its own thread: in the native package that is the one process-wide context, in omq each
+// thread's default context finds names bound in the others. Run by peers/inproc-threads-peer.ts;
+// the same loops and checks as over tcp (peers/stream-loops.ts).
+import { parentPort, workerData } from "node:worker_threads";
+import { loadLib } from "../libs";
+import { receiveHello, receiveUntilEnd, sendFor, sendHello } from "../peers/stream-loops";
+
+export interface InprocThreadJob {
+  lib: string;
+  role: "sender" | "receiver";
+  endpoint: string;
+  size: number;
+  seconds: number;
+}
+
+async function main(job: InprocThreadJob): Promise<void> {
+  const zmq = loadLib(job.lib);
+  if (job.role === "receiver") {
+    const pull = new zmq.Pull();
+    await pull.bind(job.endpoint);
+    parentPort!.postMessage({ bound: true });
+    await receiveHello(pull);
+    parentPort!.postMessage({ connected: true });
+    const timing = await receiveUntilEnd(pull, job.size);
+    pull.close();
+    parentPort!.postMessage({ timing });
+  } else {
+    const push = new zmq.Push();
+    push.connect(job.endpoint);
+    await sendHello(push);
+    await new Promise((resolve) => parentPort!.once("message", resolve)); // "go"
+    const timing = await sendFor(push, job.size, job.seconds);
+    push.close();
+    parentPort!.postMessage({ timing });
+  }
+}
+
+main(workerData as InprocThreadJob).catch((err: Error) => parentPort!.postMessage({ error: err.stack ?? String(err) }));
