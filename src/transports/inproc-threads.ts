@@ -21,6 +21,9 @@ import { RingBridge, channelPort, sideInfo, type SideInfo } from "./inproc-threa
  * still waiting for that name ask again: connect works before bind, as within one thread.
  * If two threads bind one name, the first offer wins.
  *
+ * A link the other thread ended (its socket closed, or the thread exited) is closed here too and
+ * the local socket gets a "disconnect" event, as when a tcp peer goes away.
+ *
  * A thread that exits (process.exit() too) ends its rings in its 'exit' handler: every link
  * reaches END in the other thread, which detaches the peer. A worker stopped by terminate()
  * runs no handler; the thread that made it says so on the channel (see watchWorkers).
@@ -137,7 +140,10 @@ export class InprocThreads implements InprocElsewhere {
     this.#waiting.delete(offer.link);
     const { link, inbound } = waiting;
     const bridge = this.#bridge(link.connecter.owner, offer.from, offer.side, { buffer: offer.ring, port: channelPort(offer.aside) }, inbound);
-    bridge.onRemoteEnd = () => link.close();
+    bridge.onRemoteEnd = () => {
+      link.close();
+      link.connecter.owner.emitEvent("disconnect", { address: `inproc://${link.name}` });
+    };
     link.join({ owner: bridge, options: bridge.linkOptions() });
     if (!bridge.attached) bridge.stop();
   }
@@ -155,7 +161,10 @@ export class InprocThreads implements InprocElsewhere {
     // Unbound meanwhile: the connecter then sees the link end at once.
     if (binder === undefined) return bridge.stop();
     const link = this.#registry.connect(find.name, { owner: bridge, options: bridge.linkOptions() });
-    bridge.onRemoteEnd = () => this.#registry.drop(link);
+    bridge.onRemoteEnd = () => {
+      this.#registry.drop(link);
+      binder.owner.emitEvent("disconnect", { address: `inproc://${find.name}` });
+    };
     if (!bridge.attached) bridge.stop();
   }
 
