@@ -47,6 +47,7 @@ peerMain<InprocThreadsArgs>("inproc-threads-peer", async (args) => {
   await receiver.next(); // it has the sender's hello: connected
   sender.worker.postMessage("go");
   const [receiverReply, senderReply] = await Promise.all([receiver.next(), sender.next()]);
+  for (const thread of [sender, receiver]) thread.worker.postMessage("finish");
   // Both threads have closed their sockets and end by themselves; onFinish reports any that does not.
   onFinish(() => {});
   report({ sender: senderReply.timing!, receiver: receiverReply.timing as ReceiverTiming });

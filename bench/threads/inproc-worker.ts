@@ -15,6 +15,15 @@ export interface InprocThreadJob {
   seconds: number;
 }
 
+/**
+ * Both threads close only once both have reported. The native package passes large messages
+ * between threads without copying, and a sender thread that exits while its messages are still
+ * queued for the other one crashes the process (double free, seen at 64 KiB).
+ */
+function finish(): Promise<unknown> {
+  return new Promise((resolve) => parentPort!.once("message", resolve));
+}
+
 async function main(job: InprocThreadJob): Promise<void> {
   const zmq = loadLib(job.lib);
   if (job.role === "receiver") {
@@ -24,16 +33,18 @@ async function main(job: InprocThreadJob): Promise<void> {
     await receiveHello(pull);
     parentPort!.postMessage({ connected: true });
     const timing = await receiveUntilEnd(pull, job.size);
-    pull.close();
     parentPort!.postMessage({ timing });
+    await finish();
+    pull.close();
   } else {
     const push = new zmq.Push();
     push.connect(job.endpoint);
     await sendHello(push);
-    await new Promise((resolve) => parentPort!.once("message", resolve)); // "go"
+    await new Promise((resolve) => parentPort!.once("message", resolve)); // go
     const timing = await sendFor(push, job.size, job.seconds);
-    push.close();
     parentPort!.postMessage({ timing });
+    await finish();
+    push.close();
   }
 }
 

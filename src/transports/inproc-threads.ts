@@ -1,4 +1,4 @@
-import { BroadcastChannel, threadId, type Worker } from "node:worker_threads";
+import { BroadcastChannel, isMainThread, threadId, type Worker } from "node:worker_threads";
 import type { Context } from "../context";
 import { zmqError } from "../errors";
 import { SharedRingReader, createRingBuffer, type RingPort, type SharedRingEnd } from "../pipe/shared-ring";
@@ -54,6 +54,8 @@ interface Inbound {
 interface Waiting {
   link: InprocLink;
   inbound: Inbound;
+  /** Keeps this thread alive while its closed socket's messages wait for a binder (linger). */
+  lingerHold?: NodeJS.Timeout;
 }
 
 interface Offered {
@@ -71,6 +73,8 @@ export class InprocThreads implements InprocElsewhere {
   /** Live bridges by the thread at their other end. */
   readonly #bridges = new Map<number, Set<RingBridge>>();
   #nextId = 0;
+  /** This thread started a worker: on the main thread, until then, no other thread can bind a name. */
+  #madeWorkers = false;
 
   constructor(context: Context) {
     this.#context = context;
@@ -87,6 +91,24 @@ export class InprocThreads implements InprocElsewhere {
     const inbound = openInbound(id);
     this.#waiting.set(id, { link, inbound });
     this.#askFor(id, link, inbound);
+  }
+
+  /**
+   * The socket closed before the link met its binder, with messages for it: as libzmq's linger
+   * holds the context, this holds the thread (once there are other threads to bind the name)
+   * until the link is taken or the linger ends; the link drops the messages then itself.
+   */
+  lingering(link: InprocLink, lingerMs: number): void {
+    if (isMainThread && !this.#madeWorkers) return;
+    for (const waiting of this.#waiting.values()) {
+      if (waiting.link !== link) continue;
+      waiting.lingerHold = setTimeout(() => this.#release(waiting), lingerMs > 0 ? lingerMs : 0x7fffffff);
+    }
+  }
+
+  #release(waiting: Waiting): void {
+    clearTimeout(waiting.lingerHold);
+    waiting.lingerHold = undefined;
   }
 
   #askFor(id: string, link: InprocLink, inbound: Inbound): void {
@@ -138,6 +160,7 @@ export class InprocThreads implements InprocElsewhere {
     this.#post({ t: "answer", offer: offer.offer, to: offer.from, take: live });
     if (!live) return this.#forget(offer.link);
     this.#waiting.delete(offer.link);
+    this.#release(waiting);
     const { link, inbound } = waiting;
     const bridge = this.#bridge(link.connecter.owner, offer.from, offer.side, { buffer: offer.ring, port: channelPort(offer.aside) }, inbound);
     bridge.onRemoteEnd = () => {
@@ -186,7 +209,10 @@ export class InprocThreads implements InprocElsewhere {
   }
 
   #forget(id: string): void {
-    this.#waiting.get(id)?.inbound.reader.close();
+    const waiting = this.#waiting.get(id);
+    if (waiting === undefined) return;
+    this.#release(waiting);
+    waiting.inbound.reader.close();
     this.#waiting.delete(id);
   }
 
@@ -209,6 +235,7 @@ export class InprocThreads implements InprocElsewhere {
 
   /** A worker made here: if it is stopped without running its exit handler, the other threads must hear of it. */
   readonly #watchWorker = (worker: Worker): void => {
+    this.#madeWorkers = true;
     const thread = worker.threadId;
     worker.once("exit", () => {
       this.#threadGone(thread);

@@ -133,6 +133,8 @@ export interface InprocElsewhere {
   bound(name: string): void;
   /** `link` found no binder here. */
   find(link: InprocLink): void;
+  /** `link`'s socket closed with messages for a binder not found yet, which may come for `lingerMs`. */
+  lingering(link: InprocLink, lingerMs: number): void;
 }
 
 /** The inproc names of one context. */
@@ -179,6 +181,7 @@ export class InprocRegistry {
   drop(link: InprocLink, lingerMs = 0): void {
     const forget = () => this.#links.get(link.name)?.delete(link);
     if (link.closeConnecter(lingerMs, forget)) forget();
+    else this.elsewhere?.lingering(link, lingerMs);
   }
 
   /** Closes every link bound through `owner` (the binding socket is closing). */

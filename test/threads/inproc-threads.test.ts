@@ -159,11 +159,18 @@ describe("inproc:// across worker threads", () => {
 
   it("close with linger: what a socket sent before closing still arrives, and its thread then ends", T, async () => {
     const addr = address();
-    const [pull, push] = await pair(RemoteSocket.start("Pull"), RemoteSocket.start("Push"), addr);
-    // More than the ring and the receiver's pipe hold: the rest waits in the sender's pipe.
-    await push.call({ op: "sendNumbered", from: 0, count: 4000, size: 1024 });
+    const [pull, push] = await pair(
+      RemoteSocket.start("Pull", { receiveHighWaterMark: 10 }),
+      RemoteSocket.start("Push", { sendHighWaterMark: 2000 }),
+      addr,
+    );
+    // The sender's pipe (made at connect: 2000 + its receive HWM, 1000) takes them all; the
+    // ring (~500 of 1 KiB) and the receiver's pipe (2000 + 10) cannot: some wait in the
+    // sender's pipe when it closes.
+    const count = 3000;
+    await push.call({ op: "sendNumbered", from: 0, count, size: 1024 });
     const pushExit = push.close();
-    assert.equal(await pull.call({ op: "receiveNumbered", count: 4000, size: 1024 }), 4000);
+    assert.equal(await pull.call({ op: "receiveNumbered", count, size: 1024 }), count);
     assert.equal(await pushExit, 0);
     assert.deepEqual(await pull.event("disconnect"), { type: "disconnect", address: addr, code: undefined });
     await closeAll(pull);
