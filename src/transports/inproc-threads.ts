@@ -10,7 +10,8 @@ import { RingBridge, channelPort, sideInfo, type SideInfo } from "./inproc-threa
  * inproc:// across worker threads: the default context of each thread (the `context` export,
  * as the native package's one global context) finds names bound in the other threads' default
  * contexts. Names bound in this thread are always looked up here first; the channel below is
- * opened only once this thread binds a name or misses one.
+ * used only for names missed here, and only once other threads exist (in a worker, or in a main
+ * thread that has started one).
  *
  * Rendezvous, over one process-wide BroadcastChannel (no thread has a MessagePort to every other):
  *   connecter  find  {link, name, its inbound ring, socket type, routing id, HWMs}   → every thread
@@ -53,7 +54,8 @@ interface Inbound {
 
 interface Waiting {
   link: InprocLink;
-  inbound: Inbound;
+  /** Made when the link is first looked for elsewhere. */
+  inbound?: Inbound;
   /** Keeps this thread alive while its closed socket's messages wait for a binder (linger). */
   lingerHold?: NodeJS.Timeout;
 }
@@ -83,14 +85,21 @@ export class InprocThreads implements InprocElsewhere {
   }
 
   bound(name: string): void {
-    this.#post({ t: "bound", name });
+    this.#sweep(); // links waiting for this name have just joined its binder here
+    if (this.#threadsExist) this.#post({ t: "bound", name });
   }
 
   find(link: InprocLink): void {
+    this.#sweep();
+    const waiting: Waiting = { link };
     const id = this.#id();
-    const inbound = openInbound(id);
-    this.#waiting.set(id, { link, inbound });
-    this.#askFor(id, link, inbound);
+    this.#waiting.set(id, waiting);
+    if (this.#threadsExist) this.#askFor(id, waiting);
+  }
+
+  /** The main thread before it starts a worker is alone: nothing to tell, no one to ask (a worker that binds later says so). */
+  get #threadsExist(): boolean {
+    return !isMainThread || this.#madeWorkers;
   }
 
   /**
@@ -99,7 +108,7 @@ export class InprocThreads implements InprocElsewhere {
    * until the link is taken or the linger ends; the link drops the messages then itself.
    */
   lingering(link: InprocLink, lingerMs: number): void {
-    if (isMainThread && !this.#madeWorkers) return;
+    if (!this.#threadsExist) return;
     for (const waiting of this.#waiting.values()) {
       if (waiting.link !== link) continue;
       waiting.lingerHold = setTimeout(() => this.#release(waiting), lingerMs > 0 ? lingerMs : 0x7fffffff);
@@ -111,7 +120,9 @@ export class InprocThreads implements InprocElsewhere {
     waiting.lingerHold = undefined;
   }
 
-  #askFor(id: string, link: InprocLink, inbound: Inbound): void {
+  #askFor(id: string, waiting: Waiting): void {
+    const { link } = waiting;
+    const inbound = (waiting.inbound ??= openInbound(id));
     const side = sideInfo(link.connecter.options);
     this.#post({ t: "find", link: id, name: link.name, from: threadId, ring: inbound.ring, aside: inbound.aside, side });
   }
@@ -156,12 +167,13 @@ export class InprocThreads implements InprocElsewhere {
   /** Connecter side: the first offer for a waiting link is taken, later ones declined. */
   #take(offer: Extract<Control, { t: "offer" }>): void {
     const waiting = this.#waiting.get(offer.link);
-    const live = waiting !== undefined && !waiting.link.closed;
+    const inbound = waiting?.inbound;
+    const live = inbound !== undefined && isWaiting(waiting!.link);
     this.#post({ t: "answer", offer: offer.offer, to: offer.from, take: live });
     if (!live) return this.#forget(offer.link);
     this.#waiting.delete(offer.link);
-    this.#release(waiting);
-    const { link, inbound } = waiting;
+    this.#release(waiting!);
+    const { link } = waiting!;
     const bridge = this.#bridge(link.connecter.owner, offer.from, offer.side, { buffer: offer.ring, port: channelPort(offer.aside) }, inbound);
     bridge.onRemoteEnd = () => {
       link.close();
@@ -203,16 +215,21 @@ export class InprocThreads implements InprocElsewhere {
   /** A name was bound in some thread: the links still waiting for it ask again. */
   #askAgain(name: string): void {
     for (const [id, waiting] of this.#waiting) {
-      if (waiting.link.closed) this.#forget(id);
-      else if (waiting.link.name === name) this.#askFor(id, waiting.link, waiting.inbound);
+      if (!isWaiting(waiting.link)) this.#forget(id);
+      else if (waiting.link.name === name) this.#askFor(id, waiting);
     }
+  }
+
+  /** Forgets the links no longer waiting: closed, or joined to a binder (of this thread, or of another). */
+  #sweep(): void {
+    for (const [id, waiting] of this.#waiting) if (!isWaiting(waiting.link)) this.#forget(id);
   }
 
   #forget(id: string): void {
     const waiting = this.#waiting.get(id);
     if (waiting === undefined) return;
     this.#release(waiting);
-    waiting.inbound.reader.close();
+    waiting.inbound?.reader.close();
     this.#waiting.delete(id);
   }
 
@@ -235,6 +252,7 @@ export class InprocThreads implements InprocElsewhere {
 
   /** A worker made here: if it is stopped without running its exit handler, the other threads must hear of it. */
   readonly #watchWorker = (worker: Worker): void => {
+    if (!this.#madeWorkers) this.#open(); // from now on a worker may look for our names
     this.#madeWorkers = true;
     const thread = worker.threadId;
     worker.once("exit", () => {
@@ -266,6 +284,10 @@ export class InprocThreads implements InprocElsewhere {
   #id(): string {
     return `${threadId}.${this.#nextId++}`;
   }
+}
+
+function isWaiting(link: InprocLink): boolean {
+  return !link.closed && link.binderOwner === undefined;
 }
 
 /** A ring this thread will read, and its side channel, both named before anyone can write to them. */

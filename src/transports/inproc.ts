@@ -11,7 +11,7 @@ import type { PeerOwner } from "../session/peer-owner";
  * name is bound. Each direction's high-water mark is the sender's plus the receiver's
  * (libzmq), unlimited if either is 0.
  */
-export interface Side {
+interface Side {
   owner: PeerOwner;
   options: LinkOptions;
 }
