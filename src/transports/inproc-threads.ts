@@ -27,7 +27,7 @@ import { RingBridge, channelPort, sideInfo, type SideInfo } from "./inproc-threa
  *
  * A thread that exits (process.exit() too) ends its rings in its 'exit' handler: every link
  * reaches END in the other thread, which detaches the peer. A worker stopped by terminate()
- * runs no handler; the thread that made it says so on the channel (see watchWorkers).
+ * runs no handler; the thread that made it says so on the channel (see #watchWorker).
  */
 
 const CHANNEL = "omq:inproc";
