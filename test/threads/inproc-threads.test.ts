@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import * as zmq from "../../src";
 import { checkNumbered, numbered } from "./numbered";
 import { RemoteSocket } from "./remote-socket";
@@ -25,6 +25,8 @@ async function closeAll(...sockets: RemoteSocket[]): Promise<void> {
 }
 
 describe("inproc:// across worker threads", () => {
+  after(() => RemoteSocket.terminateAll());
+
   it("PUSH → PULL, bind then connect: 100 000 messages in order, none lost", T, async () => {
     const addr = address();
     const [pull, push] = await pair(RemoteSocket.start("Pull"), RemoteSocket.start("Push"), addr);

@@ -12,6 +12,8 @@ interface Reply {
 }
 
 export class RemoteSocket {
+  /** Workers not exited yet: a failed test must not leave one keeping the test file alive. */
+  static readonly #live = new Set<Worker>();
   readonly worker: Worker;
   /** The worker's exit code, once it has exited. */
   readonly exited: Promise<number>;
@@ -20,6 +22,7 @@ export class RemoteSocket {
 
   private constructor(spec: RemoteSpec) {
     this.worker = new Worker(join(__dirname, "remote-socket-worker.js"), { workerData: spec });
+    RemoteSocket.#live.add(this.worker);
     this.worker.on("message", (reply: Reply) => {
       const call = this.#calls.get(reply.id);
       this.#calls.delete(reply.id);
@@ -29,10 +32,16 @@ export class RemoteSocket {
     this.exited = new Promise((resolve, reject) => {
       this.worker.on("error", reject);
       this.worker.on("exit", (code) => {
+        RemoteSocket.#live.delete(this.worker);
         for (const call of this.#calls.values()) call.reject(new Error(`worker exited (${code})`));
         resolve(code);
       });
     });
+  }
+
+  /** Stops every worker still running (after the tests: only a failed one leaves any). */
+  static async terminateAll(): Promise<void> {
+    await Promise.all([...RemoteSocket.#live].map((worker) => worker.terminate()));
   }
 
   /** A worker thread with one socket of `type` in its default context. */
