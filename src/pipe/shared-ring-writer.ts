@@ -28,12 +28,6 @@ import type { RingPort, RingStats, SharedRingEnd } from "./shared-ring";
 export class SharedRingWriter {
   onWritable: (() => void) | undefined = undefined;
   readonly stats: RingStats = { parks: 0, notifies: 0, refusals: 0, aside: 0 };
-  /**
-   * Publish at the end of the event loop's turn rather than of the synchronous run. A writer
-   * whose messages each come in their own microtask (a loop of `await send()`) then publishes
-   * a batch rather than each message, and the reader is woken once per batch.
-   */
-  flushEachTurn = false;
 
   readonly #ring: RingViews;
   readonly #control: Int32Array;
@@ -102,8 +96,7 @@ export class SharedRingWriter {
     }
     if (!this.#flushQueued) {
       this.#flushQueued = true;
-      if (this.flushEachTurn) setImmediate(this.#flushTask);
-      else queueMicrotask(this.#flushTask);
+      queueMicrotask(this.#flushTask);
     }
     return true;
   }

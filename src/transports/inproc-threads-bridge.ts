@@ -82,7 +82,6 @@ export class RingBridge implements PeerOwner {
     this.typeName = remote.socketType;
     this.#options = remoteOptions(remote);
     this.#writer = new SharedRingWriter(toRemote);
-    this.#writer.flushEachTurn = true;
     this.#writerPort = toRemote.port;
     this.#toRemote = toRemote.buffer;
     this.#fromRemote = fromRemote;
