@@ -15,7 +15,7 @@ import { parseSize } from "./sizes";
 import { summarize, type Run } from "./stats";
 import { checkTargets } from "./targets";
 
-const USAGE = `usage: npm run bench -- [--quick] [--only tcp-thr,ipc-thr,inproc-thr,curve-thr,lat,fanout,alloc,idle,io-threads | thr | mem]
+const USAGE = `usage: npm run bench -- [--quick] [--only tcp-thr,ipc-thr,inproc-thr,inproc-threads,curve-thr,lat,fanout,alloc,idle,io-threads | thr | mem]
          [--rounds 3] [--seconds 1] [--sizes 16,256,1k,64k,1m] [--libs omq,zeromq]
          [--peers 10000] [--sub-procs 2] [--timeout S]`;
 

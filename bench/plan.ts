@@ -4,6 +4,7 @@ import { GROUP_ALIASES, GROUPS, type Group, type Scenario } from "./scenario";
 import { idleConnections } from "./scenarios/idle";
 import { IO_THREADS, IO_THREADS_SIZES, ioThreadsPushPull } from "./scenarios/io-threads";
 import { pubSub } from "./scenarios/fanout";
+import { INPROC_THREADS_SIZES, inprocThreads } from "./scenarios/inproc-threads";
 import { pushPull, receiveAllocation } from "./scenarios/push-pull";
 import { reqRep } from "./scenarios/req-rep";
 
@@ -27,6 +28,7 @@ export function planScenarios(groups: Set<Group>, sizes = THROUGHPUT_SIZES): Sce
   for (const transport of ["tcp", "ipc", "inproc"] as const) {
     if (groups.has(`${transport}-thr`)) scenarios.push(...sizes.map((size) => pushPull(transport, size)));
   }
+  if (groups.has("inproc-threads")) scenarios.push(...INPROC_THREADS_SIZES.map((size) => inprocThreads(size)));
   if (groups.has("curve-thr")) scenarios.push(...CURVE_SIZES.map((size) => pushPull("tcp", size, true)));
   if (groups.has("lat")) {
     for (const transport of ["tcp", "ipc"] as const) scenarios.push(...LATENCY_SIZES.map((size) => reqRep(transport, size)));

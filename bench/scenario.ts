@@ -14,11 +14,11 @@ export interface MeasureSpec {
 }
 
 /** The selectors of --only. */
-export const GROUPS = ["tcp-thr", "ipc-thr", "inproc-thr", "curve-thr", "lat", "fanout", "alloc", "idle", "io-threads"] as const;
+export const GROUPS = ["tcp-thr", "ipc-thr", "inproc-thr", "inproc-threads", "curve-thr", "lat", "fanout", "alloc", "idle", "io-threads"] as const;
 export type Group = (typeof GROUPS)[number];
 /** Names that stand for several groups. */
 export const GROUP_ALIASES: Record<string, Group[]> = {
-  thr: ["tcp-thr", "ipc-thr", "inproc-thr"],
+  thr: ["tcp-thr", "ipc-thr", "inproc-thr", "inproc-threads"],
   mem: ["alloc", "idle"],
   all: [...GROUPS],
 };

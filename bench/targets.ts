@@ -20,6 +20,7 @@ export const TARGETS: Target[] = [
   { label: "tcp 1 MiB receiver", scenario: "push-pull tcp 1 MiB", measure: "recv MB/s", op: ">=", value: 1, of: "ratio" },
   { label: "ipc 16 B receiver", scenario: "push-pull ipc 16 B", measure: "recv msg/s", op: ">=", value: 10, of: "ratio" },
   { label: "inproc 16 B receiver", scenario: "push-pull inproc 16 B", measure: "recv msg/s", op: ">=", value: 20, of: "ratio" },
+  { label: "inproc across threads 16 B receiver", scenario: "push-pull inproc-threads 16 B", measure: "recv msg/s", op: ">=", value: 10, of: "ratio" },
   { label: "tcp latency p50, 16 B", scenario: "req-rep tcp 16 B", measure: "p50 µs", op: "<=", value: 0.6, of: "ratio" },
   { label: "tcp latency p99, 16 B", scenario: "req-rep tcp 16 B", measure: "p99 µs", op: "<=", value: 0.6, of: "ratio" },
   { label: "PUB -> 10 SUB 16 B, received", scenario: "pub-sub tcp 16 B x10", measure: "recv msg/s", op: ">=", value: 3, of: "ratio" },

@@ -1,6 +1,7 @@
 import { zmqError } from "./errors";
 import { closeIoThreads } from "./io-thread/pool";
 import { InprocRegistry } from "./transports/inproc";
+import { InprocThreads } from "./transports/inproc-threads";
 
 /** What a context needs from its sockets (socket.ts implements it; kept narrow to avoid an import cycle). */
 interface Closable {
@@ -94,5 +95,9 @@ let globalContext: Context | undefined;
 
 /** The context sockets use when none is given (zeromq.js `context`). */
 export function defaultContext(): Context {
-  return (globalContext ??= new Context());
+  if (globalContext === undefined) {
+    globalContext = new Context();
+    globalContext.inproc.elsewhere = new InprocThreads(globalContext); // one per thread, as zeromq's global context is one per process
+  }
+  return globalContext;
 }

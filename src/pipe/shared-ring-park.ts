@@ -13,7 +13,8 @@
  * notifies. waitAsync itself also returns "not-equal" at once if the cell moved meanwhile.
  *
  * A pending waitAsync does not keep Node's event loop alive (measured on Node 20), so a park
- * holds a ref'd timer until it ends: a worker waiting for messages does not exit under us.
+ * holds a ref'd timer until it ends (unless `holdsLoop` is false): a worker waiting for messages
+ * does not exit under us.
  */
 type WaitResult =
   | { async: false; value: "not-equal" | "timed-out" }
@@ -29,13 +30,12 @@ export interface Parking {
 
 /**
  * Calls `wake` (asynchronously, once) when control[cell] is no longer `seen`, or at once
- * if it already moved. `flag` is the cell that tells the publisher we wait. `holdThread`
- * false: the park does not keep this thread's event loop alive.
+ * if it already moved. `flag` is the cell that tells the publisher we wait.
  */
-export function park(control: Int32Array, cell: number, flag: number, seen: number, wake: () => void, holdThread = true): Parking {
+export function park(control: Int32Array, cell: number, flag: number, seen: number, wake: () => void, holdsLoop = true): Parking {
   seen |= 0; // the cells are Int32: compare counters as signed
   let live = true;
-  const keepAlive = holdThread ? setTimeout(noop, 0x7fffffff) : undefined;
+  const keepAlive = holdsLoop ? setTimeout(noop, 0x7fffffff) : undefined;
   const finish = (): void => {
     if (!live) return;
     live = false;

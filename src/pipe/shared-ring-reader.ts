@@ -1,7 +1,7 @@
 import type { Message } from "../message";
 import { ASIDE, ASIDE_TAKEN, CLOSED, END, END_SIZE, HEAD, READER_PARKED, TAIL, WRITER_PARKED, decodeInline, getU32, ringViews, type RingViews } from "./shared-ring-codec";
 import { park, publish, type Parking } from "./shared-ring-park";
-import type { RingStats, SharedRingEnd } from "./shared-ring";
+import type { RingPort, RingStats, SharedRingEnd } from "./shared-ring";
 
 /**
  * The reading end of a shared ring (seed §24.9, the "pre-read" side of figure 24.9).
@@ -32,7 +32,7 @@ export class SharedRingReader {
 
   readonly #ring: RingViews;
   readonly #control: Int32Array;
-  readonly #port: SharedRingEnd["port"];
+  readonly #port: RingPort;
   readonly #giveBackEvery: number;
   readonly #aside = new Map<number, Message>();
   #head = 0;
@@ -44,12 +44,14 @@ export class SharedRingReader {
   #parking: Parking | undefined = undefined;
   #done = false;
   #closed = false;
+  readonly #holdsLoop: boolean;
 
-  readonly #holdThread: boolean;
-
-  /** `holdThread` false: waiting for messages does not keep this thread alive (a socket's peer in main, io-thread/). */
-  constructor(end: SharedRingEnd, holdThread = true) {
-    this.#holdThread = holdThread;
+  /**
+   * `holdsLoop` false: a park for messages does not keep the thread alive (a socket's pending
+   * receive does that, as for any transport); the default suits a thread that only reads.
+   */
+  constructor(end: SharedRingEnd<RingPort>, holdsLoop = true) {
+    this.#holdsLoop = holdsLoop;
     this.#ring = ringViews(end.buffer);
     this.#control = this.#ring.control;
     this.#giveBackEvery = (this.#ring.mask + 1) >>> 2;
@@ -145,7 +147,7 @@ export class SharedRingReader {
     this.#parking = park(this.#control, TAIL, READER_PARKED, this.#tail, () => {
       this.#parking = undefined;
       this.onReadable?.();
-    }, this.#holdThread);
+    }, this.#holdsLoop);
   }
 
   #finish(): void {
@@ -175,4 +177,14 @@ export class SharedRingReader {
     this.#port.unref();
     this.onReadable?.();
   };
+}
+
+/**
+ * Closes a ring whose reader's thread died without closing it, from another thread (the
+ * reader is gone for good): its writer stops waiting for room and sees the ring closed.
+ */
+export function closeForDeadReader(buffer: SharedArrayBuffer): void {
+  const { control } = ringViews(buffer);
+  Atomics.store(control, CLOSED, 1);
+  publish(control, HEAD, WRITER_PARKED, (Atomics.load(control, HEAD) ^ 0x80000000) >>> 0);
 }

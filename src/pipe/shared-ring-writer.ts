@@ -4,7 +4,7 @@ import {
   encodeInline, inlineSize, putU32, ringViews, type RingViews,
 } from "./shared-ring-codec";
 import { park, publish, type Parking } from "./shared-ring-park";
-import type { RingStats, SharedRingEnd } from "./shared-ring";
+import type { RingPort, RingStats, SharedRingEnd } from "./shared-ring";
 
 /**
  * The writing end of a shared ring: one thread, one writer (seed §24.9, "each queue has
@@ -31,7 +31,7 @@ export class SharedRingWriter {
 
   readonly #ring: RingViews;
   readonly #control: Int32Array;
-  readonly #port: SharedRingEnd["port"];
+  readonly #port: RingPort;
   readonly #capacity: number;
   readonly #threshold: number;
   readonly #asideLimit: number;
@@ -47,7 +47,7 @@ export class SharedRingWriter {
   #closed = false;
   #parking: Parking | undefined = undefined;
 
-  constructor(end: SharedRingEnd, asideThreshold = DEFAULT_ASIDE_THRESHOLD) {
+  constructor(end: SharedRingEnd<RingPort>, asideThreshold = DEFAULT_ASIDE_THRESHOLD) {
     this.#ring = ringViews(end.buffer);
     this.#control = this.#ring.control;
     this.#capacity = this.#ring.mask + 1;
@@ -190,6 +190,20 @@ export class SharedRingWriter {
     }
     this.#port.postMessage({ seq, frames }, transfer);
   }
+}
+
+/**
+ * Ends a ring whose writer's thread died without ending it, from another thread: the writer is
+ * gone for good, so this is still the only writer. Everything it published stays readable. A
+ * writer always keeps END_SIZE bytes free, so a ring with less free has its END already.
+ */
+export function endForDeadWriter(buffer: SharedArrayBuffer): void {
+  const ring = ringViews(buffer);
+  const tail = Atomics.load(ring.control, TAIL) >>> 0;
+  const head = Atomics.load(ring.control, HEAD) >>> 0;
+  if (ring.mask + 1 - ((tail - head) >>> 0) < END_SIZE) return;
+  putU32(ring, tail, END);
+  publish(ring.control, TAIL, READER_PARKED, (tail + END_SIZE) >>> 0);
 }
 
 /**

@@ -20,13 +20,25 @@
 import { MessageChannel, type MessagePort } from "node:worker_threads";
 import { CONTROL_BYTES } from "./shared-ring-codec";
 
-export { SharedRingReader } from "./shared-ring-reader";
-export { SharedRingWriter, DEFAULT_ASIDE_THRESHOLD } from "./shared-ring-writer";
+export { SharedRingReader, closeForDeadReader } from "./shared-ring-reader";
+export { SharedRingWriter, DEFAULT_ASIDE_THRESHOLD, endForDeadWriter } from "./shared-ring-writer";
+
+/**
+ * The side channel that carries large messages. A MessagePort fits; so does anything with its
+ * few methods (inproc-threads.ts uses a BroadcastChannel, which can reach a thread no port can).
+ */
+export interface RingPort {
+  postMessage(value: unknown, transfer?: readonly ArrayBuffer[]): void;
+  on(event: "message", listener: (value: any) => void): unknown;
+  ref(): void;
+  unref(): void;
+  close(): void;
+}
 
 /** What one thread needs to open its end. */
-export interface SharedRingEnd {
+export interface SharedRingEnd<Port extends RingPort = MessagePort> {
   buffer: SharedArrayBuffer;
-  port: MessagePort;
+  port: Port;
 }
 
 /** Counters for tests and benchmarks: how often each end parked, notified, refused, sent aside. */
@@ -41,10 +53,15 @@ export const DEFAULT_RING_BYTES = 1 << 20;
 
 /** Allocates a ring of `bytes` (rounded up to a power of two) and the two ends to hand out. */
 export function createSharedRing(bytes = DEFAULT_RING_BYTES): { writer: SharedRingEnd; reader: SharedRingEnd } {
+  const buffer = createRingBuffer(bytes);
+  const { port1, port2 } = new MessageChannel();
+  return { writer: { buffer, port: port1 }, reader: { buffer, port: port2 } };
+}
+
+/** The shared memory of a ring of `bytes` (rounded up to a power of two), for ends whose port is not a MessagePort. */
+export function createRingBuffer(bytes = DEFAULT_RING_BYTES): SharedArrayBuffer {
   let size = 64;
   while (size < bytes) size *= 2;
   if (size > 1 << 30) throw new RangeError("shared ring: at most 1 GiB");
-  const buffer = new SharedArrayBuffer(CONTROL_BYTES + size);
-  const { port1, port2 } = new MessageChannel();
-  return { writer: { buffer, port: port1 }, reader: { buffer, port: port2 } };
+  return new SharedArrayBuffer(CONTROL_BYTES + size);
 }

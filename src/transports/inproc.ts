@@ -33,6 +33,10 @@ export class InprocLink {
     this.name = name;
   }
 
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   get binderOwner(): PeerOwner | undefined {
     return this.#binder?.owner;
   }
@@ -123,8 +127,20 @@ export class InprocLink {
   }
 }
 
+/** Where a registry looks for names it does not hold: other threads (inproc-threads.ts). */
+export interface InprocElsewhere {
+  /** A name was bound here. */
+  bound(name: string): void;
+  /** `link` found no binder here. */
+  find(link: InprocLink): void;
+  /** `link`'s socket closed with messages for a binder not found yet, which may come for `lingerMs`. */
+  lingering(link: InprocLink, lingerMs: number): void;
+}
+
 /** The inproc names of one context. */
 export class InprocRegistry {
+  /** Set on the default context only: sockets of other threads' default contexts can join ours. */
+  elsewhere: InprocElsewhere | undefined = undefined;
   readonly #bound = new Map<string, Side>();
   readonly #links = new Map<string, Set<InprocLink>>();
 
@@ -132,6 +148,11 @@ export class InprocRegistry {
     if (this.#bound.has(name)) throw zmqError("EADDRINUSE", undefined, address);
     this.#bound.set(name, side);
     for (const link of this.#links.get(name) ?? []) if (link.connecter.owner !== side.owner) link.join(side);
+    this.elsewhere?.bound(name);
+  }
+
+  binderOf(name: string): Side | undefined {
+    return this.#bound.get(name);
   }
 
   /** Releases the name; links already made stay up (libzmq). */
@@ -147,8 +168,12 @@ export class InprocRegistry {
     if (links === undefined) this.#links.set(name, (links = new Set()));
     links.add(link);
     const binder = this.#bound.get(name);
-    if (binder !== undefined) link.join(binder);
-    else if (!side.options.immediate) link.prepare();
+    if (binder !== undefined) {
+      link.join(binder);
+    } else {
+      if (!side.options.immediate) link.prepare();
+      this.elsewhere?.find(link);
+    }
     return link;
   }
 
@@ -156,6 +181,7 @@ export class InprocRegistry {
   drop(link: InprocLink, lingerMs = 0): void {
     const forget = () => this.#links.get(link.name)?.delete(link);
     if (link.closeConnecter(lingerMs, forget)) forget();
+    else this.elsewhere?.lingering(link, lingerMs);
   }
 
   /** Closes every link bound through `owner` (the binding socket is closing). */
