@@ -69,44 +69,57 @@ function messageBox(s: Sodium, prefix: string, key: Uint8Array, n: number, paylo
   return Buffer.concat([Buffer.from("\x07MESSAGE", "latin1"), shortNonce(n), box]);
 }
 
+/**
+ * A client's keys for one server: permanent C, transient C', and the box key between C' and S
+ * (HELLO and WELCOME), precomputed. A fuzzer reuses one set over many connections to save the
+ * scalar multiplications (RFC 26 asks a client for a new C' per connection; a server cannot tell).
+ */
+export interface ClientKeys {
+  serverKey: Uint8Array;
+  permanent: KeyPair;
+  transient: KeyPair;
+  helloKey: Uint8Array;
+}
+
+export function clientKeys(s: Sodium, serverKey: Uint8Array, permanent: KeyPair = s.crypto_box_keypair()): ClientKeys {
+  const transient = s.crypto_box_keypair();
+  return { serverKey, permanent, transient, helloKey: s.crypto_box_beforenm(serverKey, transient.privateKey) };
+}
+
 export class HandClient {
   readonly #s: Sodium;
-  readonly #serverKey: Uint8Array;
-  readonly #permanent: KeyPair;
-  readonly #transient: KeyPair;
+  readonly #keys: ClientKeys;
   #serverTransient: Uint8Array | undefined;
   #cookie = Buffer.alloc(96);
   #session: Uint8Array | undefined;
 
-  constructor(s: Sodium, serverKey: Uint8Array, permanent: KeyPair = s.crypto_box_keypair()) {
+  constructor(s: Sodium, keys: ClientKeys) {
     this.#s = s;
-    this.#serverKey = serverKey;
-    this.#permanent = permanent;
-    this.#transient = s.crypto_box_keypair();
+    this.#keys = keys;
   }
 
   hello(n = 1): Buffer {
-    const box = this.#s.crypto_box_easy(new Uint8Array(64), fullNonce("CurveZMQHELLO---", shortNonce(n)), this.#serverKey, this.#transient.privateKey);
-    return Buffer.concat([Buffer.from("\x05HELLO\x01\x00", "latin1"), Buffer.alloc(72), this.#transient.publicKey, shortNonce(n), box]);
+    const box = this.#s.crypto_box_easy_afternm(new Uint8Array(64), fullNonce("CurveZMQHELLO---", shortNonce(n)), this.#keys.helloKey);
+    return Buffer.concat([Buffer.from("\x05HELLO\x01\x00", "latin1"), Buffer.alloc(72), this.#keys.transient.publicKey, shortNonce(n), box]);
   }
 
   /** Opens WELCOME (throws if it does not open) and keeps S' and the cookie. */
   welcome(body: Buffer): void {
-    const plain = this.#s.crypto_box_open_easy(body.subarray(24), fullNonce("WELCOME-", body.subarray(8, 24)), this.#serverKey, this.#transient.privateKey);
+    const plain = this.#s.crypto_box_open_easy_afternm(body.subarray(24), fullNonce("WELCOME-", body.subarray(8, 24)), this.#keys.helloKey);
     this.#serverTransient = plain.subarray(0, 32);
     this.#cookie = Buffer.from(plain.subarray(32, 128));
-    this.#session = this.#s.crypto_box_beforenm(this.#serverTransient, this.#transient.privateKey);
+    this.#session = this.#s.crypto_box_beforenm(this.#serverTransient, this.#keys.transient.privateKey);
   }
 
   initiate(metadata: Buffer, n = 2): Buffer {
     const vouchNonce = Buffer.from(this.#s.randombytes_buf(16));
     const vouch = this.#s.crypto_box_easy(
-      Buffer.concat([this.#transient.publicKey, this.#serverKey]),
+      Buffer.concat([this.#keys.transient.publicKey, this.#keys.serverKey]),
       fullNonce("VOUCH---", vouchNonce),
       this.#serverTransient!,
-      this.#permanent.privateKey,
+      this.#keys.permanent.privateKey,
     );
-    const plain = Buffer.concat([this.#permanent.publicKey, vouchNonce, vouch, metadata]);
+    const plain = Buffer.concat([this.#keys.permanent.publicKey, vouchNonce, vouch, metadata]);
     const box = this.#s.crypto_box_easy_afternm(plain, fullNonce("CurveZMQINITIATE", shortNonce(n)), this.#session!);
     return Buffer.concat([Buffer.from("\x08INITIATE", "latin1"), this.#cookie, shortNonce(n), box]);
   }
@@ -177,8 +190,9 @@ export interface Frame {
 }
 
 /**
- * A raw TCP connection speaking ZMTP framing by hand: sends a CURVE greeting, then frames;
- * parses the peer's greeting and frames (RFC 23: flags, 1- or 8-octet size, body).
+ * A raw TCP connection speaking ZMTP framing by hand: sends `opening` (a greeting, or nothing
+ * when the caller writes its own), then frames; parses the peer's greeting and frames (RFC 23:
+ * flags, 1- or 8-octet size, body).
  */
 export class RawZmtp {
   readonly socket: NetSocket;
@@ -188,20 +202,20 @@ export class RawZmtp {
   #frames: Frame[] = [];
   #wake: (() => void) | undefined;
 
-  constructor(socket: NetSocket, asServer: boolean) {
+  constructor(socket: NetSocket, opening: Buffer) {
     this.socket = socket;
     socket.setNoDelay(true);
     socket.on("error", () => {});
     this.closed = new Promise((resolve) => socket.once("close", () => resolve()));
     socket.once("close", () => this.#wake?.());
     socket.on("data", (chunk: Buffer) => this.#take(chunk));
-    this.send(greeting({ mechanism: "CURVE", asServer }));
+    if (opening.length > 0) this.send(opening);
   }
 
-  static async connect(endpoint: string): Promise<RawZmtp> {
+  static async connect(endpoint: string, opening = greeting({ mechanism: "CURVE" })): Promise<RawZmtp> {
     const socket = connect(Number(endpoint.slice(endpoint.lastIndexOf(":") + 1)), "127.0.0.1");
     await once(socket, "connect");
-    return new RawZmtp(socket, false);
+    return new RawZmtp(socket, opening);
   }
 
   send(bytes: Buffer): void {
