@@ -9,7 +9,7 @@ import { connect } from "node:net";
 import { Prng } from "../fuzz/prng";
 import { command, greeting } from "../helpers/zmtp";
 import { clientKeys, curveKeys, sodium } from "./curve-by-hand";
-import { metadata, mutate, someFrame } from "./fuzz-generators";
+import { metadata, mutate, someFrame, writeInTurn } from "./fuzz-generators";
 import { PLAIN_PASSWORD, PLAIN_USER, runSecureCase, type Depth } from "./fuzz-secure-cases";
 import { bounded, liveBytes, pool, zmq } from "./support";
 
@@ -46,12 +46,7 @@ function runCase(port: number, seed: number, index: number): Promise<void> {
     socket.resume(); // discard what omq sends, so its FIN is read and "close" can follow
     socket.once("close", () => resolve());
     socket.once("connect", async () => {
-      for (let i = 0; i < pieces.length; i++) {
-        if (socket.destroyed) return;
-        socket.write(pieces[i]!);
-        // Let the first pieces arrive on their own (later ones coalesce, which the kernel may do anyway).
-        if (i < 8) await new Promise((next) => setImmediate(next));
-      }
+      await writeInTurn(socket, pieces);
       if (abort) socket.destroy();
       else socket.end();
     });

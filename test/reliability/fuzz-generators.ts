@@ -68,13 +68,16 @@ export function mutate(rng: Prng, bytes: Buffer, always = false): Buffer {
   return bytes;
 }
 
-/** Writes `bytes` whole or cut into random pieces, letting the first pieces arrive on their own. */
-export async function writePieces(socket: NetSocket, rng: Prng, bytes: Buffer): Promise<void> {
-  const pieces = rng.int(2) === 0 ? [bytes] : rng.split(bytes, 1 + rng.int(100));
+/** Writes `bytes` whole or cut into random pieces. */
+export function writePieces(socket: NetSocket, rng: Prng, bytes: Buffer): Promise<void> {
+  return writeInTurn(socket, rng.int(2) === 0 ? [bytes] : rng.split(bytes, 1 + rng.int(100)));
+}
+
+/** Writes `pieces` in order, letting the first ones arrive on their own (later ones coalesce, which the kernel may do anyway). */
+export async function writeInTurn(socket: NetSocket, pieces: Buffer[]): Promise<void> {
   for (let i = 0; i < pieces.length; i++) {
     if (socket.destroyed) return;
     socket.write(pieces[i]!);
-    // (Later pieces coalesce, which the kernel may do anyway.)
     if (i < 8) await new Promise((next) => setImmediate(next));
   }
 }
