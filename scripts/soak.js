@@ -61,6 +61,15 @@ function rerunWithHardLimit() {
   process.exit(shell.status ?? 1);
 }
 
+/** A kernel setting that bounds the soak (accept queue, ephemeral ports), or "?" off Linux. */
+function sysctl(path) {
+  try {
+    return require("node:fs").readFileSync(`/proc/sys/${path}`, "utf8").trim().replace(/\s+/g, "-");
+  } catch {
+    return "?";
+  }
+}
+
 function perConnection(bytes, n) {
   return `${(bytes / n / 1024).toFixed(1)} KiB`;
 }
@@ -109,6 +118,10 @@ async function parent() {
   if (fileLimit() < needed) rerunWithHardLimit();
   const limit = fileLimit();
   console.log(`soak: ${peers} DEALERs over ${k} processes, then ${idle} idle connections; ulimit -n ${limit} in this process (each child has its own)`);
+  console.log(
+    `  kernel: accept queue capped at net.core.somaxconn ${sysctl("net/core/somaxconn")}, SYN queue ${sysctl("net/ipv4/tcp_max_syn_backlog")}, ` +
+      `ephemeral ports ${sysctl("net/ipv4/ip_local_port_range")}`,
+  );
   if (limit < needed) {
     console.error(`ulimit -n ${limit} (hard ${fileLimit("-Hn")}) is below ${needed}: raise the hard limit and rerun`);
     process.exit(2);
