@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // ZMTP fuzzer: `npm run fuzz [-- --cases N] [--seed S] [--width W]` (default 1 000 000 cases).
-// Generated and mutated ZMTP streams against a live omq PULL and ROUTER on tcp; the cases live
-// in test/reliability/fuzz-cases.ts (compiled to dist/), shared with the npm test sample.
+// Generated and mutated ZMTP streams against live omq listeners on tcp (NULL PULL and ROUTER,
+// PLAIN and CURVE PULL, the secure ones driven through their handshakes with one stage
+// mutated); the cases live in test/reliability/fuzz-cases.ts and fuzz-secure-cases.ts
+// (compiled to dist/), shared with the npm test sample.
 // Exits non-zero on an escaped exception, a hung case, unbounded memory or a listener that no
 // longer serves a good peer. A failing case replays alone from its seed and index.
 "use strict";
@@ -33,6 +35,7 @@ fuzz({
   (r) => {
     const mb = (n) => `${(n / MiB).toFixed(1)} MiB`;
     console.log(`${r.cases} cases in ${r.seconds.toFixed(1)} s: ${Math.round(r.cases / r.seconds)} cases/s; ${r.delivered} messages delivered; heap ${mb(r.heapGrowth)}, arrayBuffers ${mb(r.buffersGrowth)}`);
+    console.log(`  PLAIN cases by depth (opening only, INITIATE): ${r.depths.PLAIN.slice(0, 2).join(" / ")}; CURVE (opening only, INITIATE, MESSAGEs): ${r.depths.CURVE.join(" / ")}`);
     const failures = [...escaped.map((e) => `escaped: ${e && e.stack ? e.stack : e}`)];
     if (r.heapGrowth > 64 * MiB || r.buffersGrowth > 64 * MiB) failures.push("memory grew past 64 MiB");
     for (const f of failures) console.error(f);

@@ -40,6 +40,17 @@ export function liveBytes(): { heap: number; buffers: number } {
   return { heap: heapUsed, buffers: arrayBuffers };
 }
 
+/**
+ * liveBytes() once the event loop has turned twice after a GC: libuv's close callbacks for
+ * destroyed handles, and Node's async-hook destroy queue (a Map of every promise created since,
+ * kept while a destroy hook is installed, as the test runner's is), are released first.
+ */
+export async function settledLiveBytes(): Promise<{ heap: number; buffers: number }> {
+  gc();
+  for (let i = 0; i < 2; i++) await new Promise((resolve) => setImmediate(resolve));
+  return liveBytes();
+}
+
 export function mib(bytes: number): string {
   return `${(bytes / MiB).toFixed(1)} MiB`;
 }
