@@ -1,3 +1,4 @@
+import { microtask } from "../util/microtask";
 import { zmqError } from "../errors";
 import type { Message } from "../message";
 import type { Peer } from "../pipe/peer";
@@ -56,7 +57,7 @@ export class Reply extends Socket {
     this.#replyPeer = undefined;
     this.#envelope = [];
     // A receive that waited for its turn may take the next request now.
-    queueMicrotask(this.#wakeLater);
+    microtask(this.#wakeLater);
     return true;
   }
 
@@ -72,7 +73,7 @@ export class Reply extends Socket {
     this.#replying = true;
     this.#replyPeer = this.#requestPeer;
     this.#envelope = this.#requestEnvelope;
-    queueMicrotask(this.#wakeLater); // a send that waited for its turn may go now
+    microtask(this.#wakeLater); // a send that waited for its turn may go now
     return request;
   }
 

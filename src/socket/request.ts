@@ -1,3 +1,4 @@
+import { microtask } from "../util/microtask";
 import { randomInt } from "node:crypto";
 import { zmqError } from "../errors";
 import { EMPTY, type Message } from "../message";
@@ -99,7 +100,7 @@ export class Request extends Socket {
     this.#reply = undefined;
     this.#expectingReply = false;
     // A send that waited for its turn may go now (after this receive has settled).
-    queueMicrotask(this.#wakeLater);
+    microtask(this.#wakeLater);
     return reply;
   }
 

@@ -1,3 +1,4 @@
+import { microtask } from "../util/microtask";
 import { zmqError } from "../errors";
 import { toMessage, type Message } from "../message";
 import type { Peer } from "../pipe/peer";
@@ -477,7 +478,7 @@ export abstract class Socket {
   #peerReadable(): void {
     if (this.#receiveOp === undefined || this.#receiveWakeQueued) return;
     this.#receiveWakeQueued = true;
-    queueMicrotask(this.#wakeReceive);
+    microtask(this.#wakeReceive);
   }
 
   /** A peer's connection is gone: forget it once what it sent before has been read (libzmq delivers it). */
