@@ -1,4 +1,3 @@
-import { microtask } from "../util/microtask";
 import { zmqError } from "../errors";
 import type { Message } from "../message";
 import type { Peer } from "../pipe/peer";
@@ -6,6 +5,7 @@ import { FairQueue } from "../routing/fair-queue";
 import { SocketType } from "../socket-type";
 import { ROUTING_ID_OPTION, defineOptions, type ReadableOptions, type RoutingIdOption, type WritableOptions } from "./options";
 import { makeReadable, makeWritable, Socket, type SocketOptions, type Readable, type Writable } from "./socket";
+import { microtask } from "../util/microtask";
 
 /**
  * REP (RFC 28): receive a request, then send its reply, strictly in turn (EFSM otherwise).

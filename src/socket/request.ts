@@ -1,4 +1,3 @@
-import { microtask } from "../util/microtask";
 import { randomInt } from "node:crypto";
 import { zmqError } from "../errors";
 import { EMPTY, type Message } from "../message";
@@ -18,6 +17,7 @@ import {
   type WritableOptions,
 } from "./options";
 import { makeReadable, makeWritable, Socket, type SocketOptions, type Readable, type Writable } from "./socket";
+import { microtask } from "../util/microtask";
 
 export type RequestSocketOptions = ReadableOptions & WritableOptions & RoutingIdOption & ProbeRouterOption & RequestOptions;
 

@@ -1,4 +1,3 @@
-import { microtask } from "../util/microtask";
 import { zmqError } from "../errors";
 import { toMessage, type Message } from "../message";
 import type { Peer } from "../pipe/peer";
@@ -19,6 +18,7 @@ import {
 } from "./options";
 import { Pending } from "./pending";
 import { Context, defaultContext } from "../context";
+import { microtask } from "../util/microtask";
 
 const RESOLVED: Promise<void> = Promise.resolve();
 function iterationResult(value: Message): IteratorResult<Message, undefined> {
@@ -54,7 +54,7 @@ export abstract class Socket {
   #receiveOp: Pending<Message> | undefined = undefined;
   #observer: Observer | undefined = undefined;
   #immediateOps = 0;
-  /** A wake-up of the waiting receive is queued as a microtask (one per batch of writes, see #peerReadable). */
+  /** A wake-up of the waiting receive is queued as a microtask (one per batch of writes, see #wakeReceiveSoon). */
   #receiveWakeQueued = false;
   readonly #sendTimedOut = (): void => this.#lastSend();
   readonly #receiveTimedOut = (): void => this.#lastReceive();
@@ -263,11 +263,16 @@ export abstract class Socket {
     this.#checkNotReceiving();
     let message: Message | undefined;
     try {
-      message = this.canReceive ? this.xreceive() : undefined;
+      message = this.#takeMessage();
     } catch (error) {
       return Promise.reject(error);
     }
     return message !== undefined ? this.#immediate(message) : this.#waitToReceive();
+  }
+
+  /** A message that is there to take now, or undefined. Throws the pattern's state errors. */
+  #takeMessage(): Message | undefined {
+    return this.canReceive ? this.xreceive() : undefined;
   }
 
   #checkNotReceiving(): void {
@@ -298,7 +303,7 @@ export abstract class Socket {
     try {
       this.#checkUsable(0, 0);
       this.#checkNotReceiving();
-      message = this.canReceive ? this.xreceive() : undefined;
+      message = this.#takeMessage();
     } catch (error) {
       return Promise.reject(error);
     }
@@ -475,7 +480,7 @@ export abstract class Socket {
    * awaits then stays one message ahead, and the reader finds the next message already queued
    * instead of waiting again for each one (a Pending, and a wake-up, per message).
    */
-  #peerReadable(): void {
+  #wakeReceiveSoon(): void {
     if (this.#receiveOp === undefined || this.#receiveWakeQueued) return;
     this.#receiveWakeQueued = true;
     microtask(this.#wakeReceive);
@@ -491,7 +496,7 @@ export abstract class Socket {
     if (this.#closed || !this.attach(peer)) return false;
     peer.inbound.onReadable = () => {
       this.peerReadable(peer);
-      this.#peerReadable();
+      this.#wakeReceiveSoon();
     };
     peer.outbound.onWritable = () => {
       this.peerWritable(peer);
