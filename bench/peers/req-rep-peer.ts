@@ -13,7 +13,10 @@ export interface ReqRepArgs extends LibArgs {
   seconds: number;
 }
 
-const WARM_UP_SECONDS = 0.1; // round trips before the timed ones: connection up, JIT warm
+// Round trips before the timed ones: the connection up, and the JIT done compiling the hot
+// path. On 2 busy cores omq (JavaScript end to end) needs some 0.5-0.8 s of round trips before
+// its latency settles (measured in 100 ms windows); 0.1 s left that ramp inside the timed run.
+const WARM_UP_SECONDS = 1;
 const MAX_SAMPLES = 1 << 21; // 16 MB of samples; a run stops early if it fills them
 
 peerMain<ReqRepArgs>("req-rep-peer", async (args, zmq) => {

@@ -9,11 +9,14 @@ export const WRITE_CAP = 256 * 1024;
 
 /**
  * Moves messages from the outbound pipe to the stream, batched (DESIGN.md, 24.6):
- * `onReadable` schedules one flush with setImmediate, so every message sent in one
- * event-loop turn leaves in one write. A flush reads what is queued (up to WRITE_CAP),
- * encodes it and writes it corked, so the buffers go out as one writev. When the stream
- * is backed up (`write` returned false) nothing more is read from the pipe until
- * 'drain'; the pipe's high-water mark then pushes back on the socket.
+ * `onReadable` schedules one flush with process.nextTick, so the messages sent by the
+ * code running now (a loop of `await send()` included: its microtasks run first) leave in
+ * one write, before the event loop turns: an idle connection adds no turn to a message's
+ * latency. A flush reads what is queued (up to WRITE_CAP), encodes it and writes it
+ * corked, so the buffers go out as one writev. A flush that hit the cap continues on the
+ * next turn (setImmediate), letting I/O in between. When the stream is backed up (`write`
+ * returned false) nothing more is read from the pipe until 'drain', which then takes all
+ * that queued meanwhile in one write; the pipe's high-water mark pushes back on the socket.
  *
  * The stream is ref()ed while messages wait to be written and unref()ed once the pipe
  * is empty and the stream has taken everything, so the process does not exit with
@@ -60,13 +63,20 @@ export class FrameWriter {
     if (!this.#closed) this.#stream.write(bytes);
   }
 
-  /** Schedules one flush on the next turn (the pipe's onReadable). */
+  /** Schedules one flush once the code running now is done (the pipe's onReadable). */
   readonly schedule = (): void => {
     if (this.#scheduled || this.#closed) return;
     this.#scheduled = true;
     this.#ref(true);
-    setImmediate(this.#flushScheduled);
+    process.nextTick(this.#flushScheduled);
   };
+
+  /** Schedules the rest of a capped flush on the next turn of the event loop. */
+  #scheduleNextTurn(): void {
+    if (this.#scheduled || this.#closed) return;
+    this.#scheduled = true;
+    setImmediate(this.#flushScheduled);
+  }
 
   /** Stops for good: forgets the pipe and writes nothing more; with `destroy`, destroys the stream too. */
   close(destroy = false): void {
@@ -119,7 +129,7 @@ export class FrameWriter {
     if (encoder.pendingBytes > 0) this.#write(encoder.take());
     if (this.#waitingDrain) return;
     if (!empty) {
-      this.schedule();
+      this.#scheduleNextTurn();
       return;
     }
     if (!this.#scheduled) this.#ref(false);

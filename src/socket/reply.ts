@@ -5,6 +5,7 @@ import { FairQueue } from "../routing/fair-queue";
 import { SocketType } from "../socket-type";
 import { ROUTING_ID_OPTION, defineOptions, type ReadableOptions, type RoutingIdOption, type WritableOptions } from "./options";
 import { makeReadable, makeWritable, Socket, type SocketOptions, type Readable, type Writable } from "./socket";
+import { microtask } from "../util/microtask";
 
 /**
  * REP (RFC 28): receive a request, then send its reply, strictly in turn (EFSM otherwise).
@@ -56,7 +57,7 @@ export class Reply extends Socket {
     this.#replyPeer = undefined;
     this.#envelope = [];
     // A receive that waited for its turn may take the next request now.
-    queueMicrotask(this.#wakeLater);
+    microtask(this.#wakeLater);
     return true;
   }
 
@@ -72,7 +73,7 @@ export class Reply extends Socket {
     this.#replying = true;
     this.#replyPeer = this.#requestPeer;
     this.#envelope = this.#requestEnvelope;
-    queueMicrotask(this.#wakeLater); // a send that waited for its turn may go now
+    microtask(this.#wakeLater); // a send that waited for its turn may go now
     return request;
   }
 

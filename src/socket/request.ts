@@ -17,6 +17,7 @@ import {
   type WritableOptions,
 } from "./options";
 import { makeReadable, makeWritable, Socket, type SocketOptions, type Readable, type Writable } from "./socket";
+import { microtask } from "../util/microtask";
 
 export type RequestSocketOptions = ReadableOptions & WritableOptions & RoutingIdOption & ProbeRouterOption & RequestOptions;
 
@@ -99,7 +100,7 @@ export class Request extends Socket {
     this.#reply = undefined;
     this.#expectingReply = false;
     // A send that waited for its turn may go now (after this receive has settled).
-    queueMicrotask(this.#wakeLater);
+    microtask(this.#wakeLater);
     return reply;
   }
 

@@ -18,8 +18,12 @@ import {
 } from "./options";
 import { Pending } from "./pending";
 import { Context, defaultContext } from "../context";
+import { microtask } from "../util/microtask";
 
 const RESOLVED: Promise<void> = Promise.resolve();
+function iterationResult(value: Message): IteratorResult<Message, undefined> {
+  return { value, done: false };
+}
 /**
  * One in this many operations that could complete at once is settled on a later event-loop
  * turn instead (zeromq.js does the same), so a loop of `await send()` on a socket that never
@@ -50,8 +54,14 @@ export abstract class Socket {
   #receiveOp: Pending<Message> | undefined = undefined;
   #observer: Observer | undefined = undefined;
   #immediateOps = 0;
+  /** A wake-up of the waiting receive is queued as a microtask (one per batch of writes, see #wakeReceiveSoon). */
+  #receiveWakeQueued = false;
   readonly #sendTimedOut = (): void => this.#lastSend();
   readonly #receiveTimedOut = (): void => this.#lastReceive();
+  readonly #wakeReceive = (): void => {
+    this.#receiveWakeQueued = false;
+    this.#serviceReceive();
+  };
 
   protected constructor(type: number, options?: { context?: Context }) {
     const name = socketTypeName(type);
@@ -250,15 +260,28 @@ export abstract class Socket {
   }
 
   #receive(): Promise<Message> {
-    if (this.#receiveOp !== undefined) {
-      throw zmqError("EBUSY", "Socket is busy reading; only one receive operation may be in progress at any time");
-    }
+    this.#checkNotReceiving();
+    let message: Message | undefined;
     try {
-      const message = this.canReceive ? this.xreceive() : undefined;
-      if (message !== undefined) return this.#immediate(message);
+      message = this.#takeMessage();
     } catch (error) {
       return Promise.reject(error);
     }
+    return message !== undefined ? this.#immediate(message) : this.#waitToReceive();
+  }
+
+  /** A message that is there to take now, or undefined. Throws the pattern's state errors. */
+  #takeMessage(): Message | undefined {
+    return this.canReceive ? this.xreceive() : undefined;
+  }
+
+  #checkNotReceiving(): void {
+    if (this.#receiveOp !== undefined) {
+      throw zmqError("EBUSY", "Socket is busy reading; only one receive operation may be in progress at any time");
+    }
+  }
+
+  #waitToReceive(): Promise<Message> {
     const timeout = this.#store.receiveTimeout;
     if (timeout === 0) return this.#lastReceiveNow();
     const op = new Pending<Message>(undefined, timeout, this.#receiveTimedOut);
@@ -266,20 +289,32 @@ export abstract class Socket {
     return op.promise;
   }
 
-  /** `for await (const message of socket)`: ends when the socket closes. */
+  /**
+   * `for await (const message of socket)`: ends when the socket closes. A message already
+   * queued costs its result object and one settled promise, as `receive()` does.
+   */
   protected iterate(): AsyncIterator<Message, undefined> {
-    return {
-      next: async (): Promise<IteratorResult<Message, undefined>> => {
-        if (this.#closed) return { value: undefined, done: true };
-        try {
-          return { value: await this.receiveMessage(), done: false };
-        } catch (error) {
-          if (this.#closed && (error as { code?: string }).code === "EAGAIN") return { value: undefined, done: true };
-          throw error;
-        }
-      },
-    };
+    return { next: this.#nextIteration };
   }
+
+  readonly #nextIteration = (): Promise<IteratorResult<Message, undefined>> => {
+    if (this.#closed) return Promise.resolve({ value: undefined, done: true });
+    let message: Message | undefined;
+    try {
+      this.#checkUsable(0, 0);
+      this.#checkNotReceiving();
+      message = this.#takeMessage();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (message !== undefined) return this.#immediate({ value: message, done: false });
+    return this.#waitToReceive().then(iterationResult, this.#endIterationOnClose);
+  };
+
+  readonly #endIterationOnClose = (error: unknown): IteratorResult<Message, undefined> => {
+    if (this.#closed && (error as { code?: string }).code === "EAGAIN") return { value: undefined, done: true };
+    throw error;
+  };
 
   /** An already-settled result, except every YIELD_EVERY-th one, which waits for the check phase. */
   #immediate<T>(value: T): Promise<T> {
@@ -439,6 +474,18 @@ export abstract class Socket {
     };
   }
 
+  /**
+   * A pipe that was empty got a message. The waiting receive is settled one microtask later,
+   * not inside the writer's call: a writer in the same thread (inproc) that sends in a loop of
+   * awaits then stays one message ahead, and the reader finds the next message already queued
+   * instead of waiting again for each one (a Pending, and a wake-up, per message).
+   */
+  #wakeReceiveSoon(): void {
+    if (this.#receiveOp === undefined || this.#receiveWakeQueued) return;
+    this.#receiveWakeQueued = true;
+    microtask(this.#wakeReceive);
+  }
+
   /** A peer's connection is gone: forget it once what it sent before has been read (libzmq delivers it). */
   #detachPeer(peer: Peer): void {
     if (peer.inbound.length === 0) return this.detach(peer);
@@ -449,7 +496,7 @@ export abstract class Socket {
     if (this.#closed || !this.attach(peer)) return false;
     peer.inbound.onReadable = () => {
       this.peerReadable(peer);
-      this.#serviceReceive();
+      this.#wakeReceiveSoon();
     };
     peer.outbound.onWritable = () => {
       this.peerWritable(peer);

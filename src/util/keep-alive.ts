@@ -4,36 +4,24 @@
  * process alive; a socket that is merely bound or connected does not).
  *
  * hold/release happen once per operation that has to wait, which on a busy socket is every
- * message, so letting go is put off to the check phase: a release followed by a hold in the
- * same turn costs two counter updates, and the timer is made and cleared once per spell of
- * waiting, not once per message. Nothing is left behind once no one holds it.
+ * message (a REQ waits for each reply), so they allocate nothing: the timer is made once and
+ * then only ref()ed and unref()ed. Unref()ed it keeps nothing alive and does not show in
+ * process.getActiveResourcesInfo().
  */
 export class KeepAlive {
   #holders = 0;
   #timer: NodeJS.Timeout | undefined = undefined;
-  #refed = false;
-  #checkScheduled = false;
 
   hold(): void {
-    if (this.#holders++ > 0 || this.#refed) return;
-    this.#refed = true;
-    this.#timer = setInterval(noop, 1 << 30);
+    if (this.#holders++ > 0) return;
+    if (this.#timer === undefined) this.#timer = setInterval(noop, 1 << 30);
+    else this.#timer.ref();
   }
 
   release(): void {
     if (this.#holders === 0) return;
-    if (--this.#holders > 0 || this.#checkScheduled) return;
-    this.#checkScheduled = true;
-    setImmediate(this.#check);
+    if (--this.#holders === 0) this.#timer!.unref();
   }
-
-  readonly #check = (): void => {
-    this.#checkScheduled = false;
-    if (this.#holders > 0 || !this.#refed) return;
-    this.#refed = false;
-    clearInterval(this.#timer);
-    this.#timer = undefined;
-  };
 }
 
 function noop(): void {}

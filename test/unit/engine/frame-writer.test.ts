@@ -48,9 +48,11 @@ function setup(hwm = 0) {
 }
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
+/** Resolves after the ticks queued so far (a flush scheduled earlier has run), before the event loop turns. */
+const tick = () => new Promise((resolve) => process.nextTick(resolve));
 
 describe("FrameWriter", () => {
-  it("flushes a burst written in one turn with one write, on the next turn", async () => {
+  it("flushes a burst written in one go with one write, once that code is done", async () => {
     const { stream, pipe } = setup();
     for (let i = 0; i < 50; i++) pipe.write([Buffer.from("abc")]);
     assert.equal(stream.writes.length, 0);
@@ -58,6 +60,47 @@ describe("FrameWriter", () => {
     await turn();
     assert.equal(stream.writes.length, 1);
     assert.equal(stream.written, 50 * 5);
+    assert.equal(stream.refed, false);
+  });
+
+  it("writes a message on an idle connection before the event loop turns (latency)", async () => {
+    const { stream, pipe } = setup();
+    let turned = false;
+    setImmediate(() => (turned = true));
+    pipe.write([Buffer.from("abc")]);
+    await tick();
+    assert.equal(stream.writes.length, 1);
+    assert.equal(turned, false);
+  });
+
+  it("coalesces a loop of awaited writes into one write (throughput)", async () => {
+    const { stream, pipe } = setup();
+    for (let i = 0; i < 50; i++) {
+      pipe.write([Buffer.from("abc")]);
+      await Promise.resolve();
+    }
+    await tick();
+    assert.equal(stream.writes.length, 1);
+    assert.equal(stream.written, 50 * 5);
+  });
+
+  it("while the stream is backed up, takes everything queued meanwhile in one write at 'drain'", async () => {
+    const { stream, pipe } = setup();
+    stream.accept = false;
+    pipe.write([Buffer.from("first")]);
+    await turn();
+    assert.equal(stream.writes.length, 1);
+    for (let i = 0; i < 20; i++) {
+      pipe.write([Buffer.from("abc")]);
+      await turn();
+    }
+    assert.equal(stream.writes.length, 1, "nothing written while backed up");
+    assert.equal(stream.refed, true, "queued bytes keep the process alive");
+    stream.accept = true;
+    stream.emit("drain");
+    assert.equal(stream.writes.length, 2);
+    assert.equal(stream.written, 7 + 20 * 5);
+    await turn();
     assert.equal(stream.refed, false);
   });
 
