@@ -1,6 +1,6 @@
 import { once } from "node:events";
 import * as net from "node:net";
-import { Engine, type EngineError, type EngineHost, type EngineLink, type EngineOptions } from "../../../src/engine/engine";
+import { Engine, type Connection, type EngineError, type EngineHost, type EngineLink, type EngineOptions } from "../../../src/engine/engine";
 import type { Message } from "../../../src/message";
 import type { PeerInfo } from "../../../src/pipe/peer";
 import { Pipe } from "../../../src/pipe/pipe";
@@ -61,13 +61,13 @@ export class StubHost implements EngineHost {
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
   }
 
-  engineReady(_engine: Engine, peer: PeerInfo): EngineLink | undefined {
+  engineReady(_engine: Connection, peer: PeerInfo): EngineLink | undefined {
     this.readyCalls++;
     this.#resolveReady(peer);
     return this.refuse ? undefined : { inbound: this.inbound, outbound: this.outbound };
   }
 
-  engineClosed(_engine: Engine, error: EngineError | undefined): void {
+  engineClosed(_engine: Connection, error: EngineError | undefined): void {
     this.closedCalls++;
     this.closedWith = error;
     this.#resolveClosed(error);
