@@ -1,5 +1,5 @@
 import type { Socket } from "node:net";
-import type { Message } from "../message";
+import { EMPTY, type Message } from "../message";
 import type { PeerInfo } from "../pipe/peer";
 import { encodePing } from "../zmtp/commands";
 import { FrameDecoder, type DecoderSink } from "../zmtp/decoder";
@@ -11,6 +11,7 @@ import { BoxOpener, CipherPipe } from "../mechanisms/encrypted-traffic";
 import type { Connection } from "./connection";
 import { Heartbeat } from "./heartbeat";
 import { Inbound, type InboundOwner } from "./inbound";
+import { takeOverReads, type ReadTarget } from "./stream-reads";
 import type { EngineHost, EngineLink } from "./host";
 import type { EngineOptions } from "./options";
 
@@ -38,6 +39,10 @@ type Phase =
  */
 export class Engine implements Connection {
   readonly #stream: Socket;
+  /** Reads land in buffers we choose (stream-reads.ts); false: the stream emits 'data'. */
+  readonly #readsInPlace: boolean;
+  /** The buffer reads land in unless the decoder asks for a body in place; replaced once something keeps it. */
+  #readBuffer: Buffer = EMPTY;
   readonly #options: EngineOptions;
   readonly #host: EngineHost;
   readonly #handshake: Handshake;
@@ -59,17 +64,19 @@ export class Engine implements Connection {
   #closeError: EngineError | undefined = undefined;
 
   constructor(stream: Socket, options: EngineOptions, host: EngineHost) {
-    this.#stream = stream;
     this.#options = options;
     this.#host = host;
-    this.#handshake = new Handshake(options, stream.remoteAddress ?? "");
-    this.#writer = new FrameWriter(stream);
     const sink: DecoderSink = {
       message: (message) => this.#onMessage(message),
       command: (body) => this.#onCommand(body),
       error: (error) => this.#end(EngineError.protocol(error, this.#phase.name !== "ready")),
     };
     this.#decoder = new FrameDecoder(sink, { maxMessageSize: handshakeLimit(options.maxMessageSize) });
+    const taken = takeOverReads(stream, this.#reads);
+    this.#readsInPlace = taken !== undefined;
+    this.#stream = taken ?? stream;
+    this.#handshake = new Handshake(options, this.#stream.remoteAddress ?? "");
+    this.#writer = new FrameWriter(this.#stream);
     this.#heartbeat = new Heartbeat(options.heartbeatInterval, options.heartbeatTimeout, options.heartbeatTimeToLive, {
       ping: (ttl) => this.#sendCommand(encodePing(ttl)),
       expired: (reason) => this.#end(EngineError.heartbeatTimeout(reason)),
@@ -99,7 +106,8 @@ export class Engine implements Connection {
       this.#handshakeTimer.unref();
     }
     this.#writer.writeRaw(this.#handshake.greeting());
-    stream.on("data", this.#onData);
+    if (this.#readsInPlace) stream.resume();
+    else stream.on("data", this.#onData);
   }
 
   /**
@@ -128,6 +136,20 @@ export class Engine implements Connection {
   destroy(): void {
     this.#end(undefined);
   }
+
+  readonly #reads: ReadTarget = {
+    nextBuffer: () => {
+      const inPlace = this.#decoder.readBuffer();
+      if (inPlace !== undefined) return inPlace;
+      if (this.#readBuffer.length === 0 || this.#decoder.keepsChunk) this.#readBuffer = Buffer.allocUnsafe(READ_SIZE);
+      return this.#readBuffer;
+    },
+    received: (buffer, length) => {
+      if (buffer === this.#readBuffer) return this.#onData(buffer.subarray(0, length));
+      this.#heartbeat.received();
+      this.#decoder.received(length);
+    },
+  };
 
   readonly #onData = (chunk: Buffer): void => {
     this.#heartbeat.received();
@@ -338,6 +360,9 @@ export class Engine implements Connection {
  * unauthenticated peer cannot make us gather gigabytes.
  */
 export const HANDSHAKE_FRAME_MAX = 64 * 1024;
+
+/** Size of the shared read buffer: Node's own read size. */
+const READ_SIZE = 64 * 1024;
 
 function handshakeLimit(maxMessageSize: number): number {
   return maxMessageSize >= 0 ? Math.min(maxMessageSize, HANDSHAKE_FRAME_MAX) : HANDSHAKE_FRAME_MAX;

@@ -197,3 +197,20 @@ export function holdLoop(): () => void {
   const timer = setInterval(() => {}, 1 << 30);
   return () => clearInterval(timer);
 }
+
+/**
+ * Records what every net.Socket but `except` writes, until restore(). The engine takes
+ * its stream over (stream-reads.ts), so a test cannot watch the object it passed in.
+ */
+export function spyWrites(except: net.Socket[] = [], onWrite?: (bytes: Buffer) => void): { writes: Buffer[]; restore(): void } {
+  const writes: Buffer[] = [];
+  const original = net.Socket.prototype.write;
+  net.Socket.prototype.write = function (this: net.Socket, ...args: unknown[]) {
+    if (!except.includes(this) && Buffer.isBuffer(args[0])) {
+      writes.push(Buffer.from(args[0]));
+      onWrite?.(args[0]);
+    }
+    return (original as (...a: unknown[]) => boolean).apply(this, args);
+  } as typeof original;
+  return { writes, restore: () => void (net.Socket.prototype.write = original) };
+}
