@@ -1,5 +1,5 @@
 import type { Socket } from "node:net";
-import type { Message } from "../message";
+import { EMPTY, type Message } from "../message";
 import type { PeerInfo } from "../pipe/peer";
 import { encodePing } from "../zmtp/commands";
 import { FrameDecoder, type DecoderSink } from "../zmtp/decoder";
@@ -8,13 +8,16 @@ import { EngineError } from "./engine-error";
 import { FrameWriter, WRITE_CAP } from "./frame-writer";
 import { Handshake, type CommandStep } from "./handshake";
 import { BoxOpener, CipherPipe } from "../mechanisms/encrypted-traffic";
+import type { Connection } from "./connection";
 import { Heartbeat } from "./heartbeat";
-import { readTrafficCommand } from "./traffic-command";
+import { Inbound, type InboundOwner } from "./inbound";
+import { takeOverReads, type ReadTarget } from "./stream-reads";
 import type { EngineHost, EngineLink } from "./host";
 import type { EngineOptions } from "./options";
 
 export type { EngineOptions } from "./options";
 export type { EngineHost, EngineLink } from "./host";
+export type { Connection } from "./connection";
 export { EngineError } from "./engine-error";
 
 /**
@@ -28,14 +31,18 @@ export { EngineError } from "./engine-error";
  */
 type Phase =
   | { name: "new" | "greeting" | "handshake" | "closed" }
-  | { name: "ready" | "closing"; link: EngineLink };
+  | { name: "ready" | "closing"; link: EngineLink; inbound: Inbound };
 
 /**
  * One live byte stream, from greeting to close. Peer faults end this connection only:
  * they reach the host as an EngineError, never as an exception or an 'error' event.
  */
-export class Engine {
+export class Engine implements Connection {
   readonly #stream: Socket;
+  /** Reads land in buffers we choose (stream-reads.ts); false: the stream emits 'data'. */
+  readonly #readsInPlace: boolean;
+  /** The buffer reads land in unless the decoder asks for a body in place; replaced once something keeps it. */
+  #readBuffer: Buffer = EMPTY;
   readonly #options: EngineOptions;
   readonly #host: EngineHost;
   readonly #handshake: Handshake;
@@ -45,8 +52,6 @@ export class Engine {
   #phase: Phase = { name: "new" };
   #peer: PeerInfo | undefined = undefined;
   #peerMinor = 1;
-  /** A message the full inbound pipe refused; delivered first when it has room again. */
-  #held: Message | undefined = undefined;
   /** The peer ended its side while we still held input for a full inbound pipe. */
   #peerEnded = false;
   #handshakeTimer: NodeJS.Timeout | undefined = undefined;
@@ -55,22 +60,23 @@ export class Engine {
   #waiting = false;
   /** With an encrypting mechanism (CURVE), every frame after the handshake is a box. */
   #cipher: CipherPipe | undefined = undefined;
-  #opener: BoxOpener | undefined = undefined;
   /** Why the engine ended, reported to the host once the stream has closed. */
   #closeError: EngineError | undefined = undefined;
 
   constructor(stream: Socket, options: EngineOptions, host: EngineHost) {
-    this.#stream = stream;
     this.#options = options;
     this.#host = host;
-    this.#handshake = new Handshake(options, stream.remoteAddress ?? "");
-    this.#writer = new FrameWriter(stream);
     const sink: DecoderSink = {
       message: (message) => this.#onMessage(message),
       command: (body) => this.#onCommand(body),
       error: (error) => this.#end(EngineError.protocol(error, this.#phase.name !== "ready")),
     };
     this.#decoder = new FrameDecoder(sink, { maxMessageSize: handshakeLimit(options.maxMessageSize) });
+    const taken = takeOverReads(stream, this.#reads);
+    this.#readsInPlace = taken !== undefined;
+    this.#stream = taken ?? stream;
+    this.#handshake = new Handshake(options, this.#stream.remoteAddress ?? "");
+    this.#writer = new FrameWriter(this.#stream);
     this.#heartbeat = new Heartbeat(options.heartbeatInterval, options.heartbeatTimeout, options.heartbeatTimeToLive, {
       ping: (ttl) => this.#sendCommand(encodePing(ttl)),
       expired: (reason) => this.#end(EngineError.heartbeatTimeout(reason)),
@@ -100,7 +106,8 @@ export class Engine {
       this.#handshakeTimer.unref();
     }
     this.#writer.writeRaw(this.#handshake.greeting());
-    stream.on("data", this.#onData);
+    if (this.#readsInPlace) stream.resume();
+    else stream.on("data", this.#onData);
   }
 
   /**
@@ -112,11 +119,11 @@ export class Engine {
     if (phase.name === "closing" || phase.name === "closed") return;
     // Nothing of ours to flush before the handshake; nobody to flush to once the peer left.
     if (phase.name !== "ready" || lingerMs === 0 || this.#peerEnded || this.#stream.writableEnded) return this.#end(undefined);
-    this.#phase = { name: "closing", link: phase.link };
+    this.#phase = { name: "closing", link: phase.link, inbound: phase.inbound };
     this.#stream.pause();
     this.#decoder.close();
     this.#heartbeat.stop();
-    this.#held = undefined;
+    phase.inbound.drop();
     if (lingerMs > 0) {
       this.#lingerTimer = setTimeout(this.#onLinger, lingerMs);
       this.#lingerTimer.unref();
@@ -129,6 +136,20 @@ export class Engine {
   destroy(): void {
     this.#end(undefined);
   }
+
+  readonly #reads: ReadTarget = {
+    nextBuffer: () => {
+      const inPlace = this.#decoder.readBuffer();
+      if (inPlace !== undefined) return inPlace;
+      if (this.#readBuffer.length === 0 || this.#decoder.keepsChunk) this.#readBuffer = Buffer.allocUnsafe(READ_SIZE);
+      return this.#readBuffer;
+    },
+    received: (buffer, length) => {
+      if (buffer === this.#readBuffer) return this.#onData(buffer.subarray(0, length));
+      this.#heartbeat.received();
+      this.#decoder.received(length);
+    },
+  };
 
   readonly #onData = (chunk: Buffer): void => {
     this.#heartbeat.received();
@@ -182,10 +203,7 @@ export class Engine {
 
   #onMessage(message: Message): boolean {
     const phase = this.#phase;
-    if (phase.name === "ready") {
-      if (this.#opener !== undefined) return message.length === 1 ? this.#openBox(message[0]!) : this.#boxFault("MORE flag on a CURVE frame");
-      return this.#deliver(message);
-    }
+    if (phase.name === "ready") return phase.inbound.message(message);
     if (phase.name === "handshake") {
       const error = new ProtocolError("ERR_ZMTP_UNSPECIFIED", "message frame before the handshake completed");
       this.#end(EngineError.protocol(error, true));
@@ -193,52 +211,10 @@ export class Engine {
     return false;
   }
 
-  /** One message for the socket; false (and the message held) when its pipe is full. */
-  #deliver(message: Message): boolean {
-    const phase = this.#phase;
-    if (phase.name === "ready") {
-      const inbound = phase.link.inbound;
-      if (inbound.write(message)) return true;
-      // Nobody will read this pipe again (the socket is closing): drop the input but keep
-      // reading, so the peer is never blocked while our outbound side still flushes.
-      if (inbound.closed || inbound.ended) return true;
-      // The pipe is at its high-water mark: keep this message, stop reading (DESIGN.md, 24.7).
-      this.#held = message;
-      this.#stream.pause();
-    }
-    return false;
-  }
-
-  /**
-   * CURVE after the handshake: each frame is a MESSAGE box (RFC 26), sent by libzmq as a
-   * frame with no flags. What it holds is handled as if the peer had sent it in the clear.
-   */
-  #openBox(body: Buffer): boolean {
-    const opened = this.#opener!.open(body);
-    switch (opened.kind) {
-      case "partial":
-        return true;
-      case "message":
-        return this.#deliver(opened.message);
-      case "command":
-        return this.#trafficCommand(opened.body);
-      case "fault":
-        return this.#boxFault(opened.failure.message, opened.failure.kind === "protocol" ? opened.failure.code : "EPROTO");
-      default:
-        return opened satisfies never;
-    }
-  }
-
-  #boxFault(message: string, code = "ERR_ZMTP_MALFORMED_COMMAND_MESSAGE"): false {
-    this.#end(new EngineError("protocol", code, message, false));
-    return false;
-  }
-
   #onCommand(body: Buffer): boolean {
-    const phase = this.#phase.name;
-    // Under CURVE, libzmq opens every frame as a box, command-flagged or not.
-    if (phase === "ready") return this.#opener !== undefined ? this.#openBox(body) : this.#trafficCommand(body);
-    if (phase !== "handshake") return false;
+    const phase = this.#phase;
+    if (phase.name === "ready") return phase.inbound.command(body);
+    if (phase.name !== "handshake") return false;
     return this.#handshakeStep(this.#handshake.command(body));
   }
 
@@ -252,43 +228,33 @@ export class Engine {
       this.#end(undefined);
       return false;
     }
-    this.#phase = { name: "ready", link };
-    this.#decoder.maxMessageSize = this.#options.maxMessageSize;
-    link.inbound.onWritable = this.#onInboundWritable;
     const type = this.#options.socketType;
     const subscriptionCommands = (type === "SUB" || type === "XSUB") && this.#peerMinor >= 1;
     const { encodeFrame, decodeFrame } = this.#handshake.mechanism;
+    let opener: BoxOpener | undefined;
     if (encodeFrame !== undefined && decodeFrame !== undefined) {
       const mechanism = { encodeFrame, decodeFrame };
       this.#cipher = new CipherPipe(mechanism, link.outbound, subscriptionCommands);
-      this.#opener = new BoxOpener(mechanism);
-      this.#writer.attach(this.#cipher, false);
-    } else {
-      this.#writer.attach(link.outbound, subscriptionCommands);
+      opener = new BoxOpener(mechanism);
     }
+    this.#phase = { name: "ready", link, inbound: new Inbound(link.inbound, opener, type, this.#inboundOwner) };
+    this.#decoder.maxMessageSize = this.#options.maxMessageSize;
+    link.inbound.onWritable = this.#onInboundWritable;
+    if (this.#cipher !== undefined) this.#writer.attach(this.#cipher, false);
+    else this.#writer.attach(link.outbound, subscriptionCommands);
     this.#heartbeat.start();
     return true;
   }
 
-  #trafficCommand(body: Buffer): boolean {
-    const command = readTrafficCommand(body, this.#options.socketType);
-    switch (command.action) {
-      case "ignore":
-        return true;
-      case "pong":
-        this.#heartbeat.peerPing(command.ttl);
-        // Like libzmq, which keeps one PONG pending, a peer cannot make us queue PONGs without bound.
-        if (this.#writer.pendingBytes < WRITE_CAP) this.#sendCommand(command.body);
-        return true;
-      case "deliver":
-        return this.#deliver(command.message);
-      case "fault":
-        this.#end(EngineError.protocol(command.error, false));
-        return false;
-      default:
-        return command satisfies never;
-    }
-  }
+  readonly #inboundOwner: InboundOwner = {
+    pause: () => this.#stream.pause(),
+    pinged: (ttl, pong) => {
+      this.#heartbeat.peerPing(ttl);
+      // Like libzmq, which keeps one PONG pending, a peer cannot make us queue PONGs without bound.
+      if (this.#writer.pendingBytes < WRITE_CAP) this.#sendCommand(pong);
+    },
+    fault: (error) => this.#end(error),
+  };
 
   #sendCommand(body: Buffer): void {
     if (this.#cipher !== undefined) this.#cipher.command(body);
@@ -298,13 +264,7 @@ export class Engine {
 
   readonly #onInboundWritable = (): void => {
     const phase = this.#phase;
-    if (phase.name !== "ready") return;
-    const held = this.#held;
-    if (held !== undefined) {
-      const inbound = phase.link.inbound;
-      if (!inbound.write(held) && !inbound.closed && !inbound.ended) return;
-      this.#held = undefined;
-    }
+    if (phase.name !== "ready" || !phase.inbound.retry()) return;
     this.#decoder.resume();
     if (this.#phase.name !== "ready" || this.#decoder.stopped) return;
     if (this.#peerEnded) this.#peerGone();
@@ -322,7 +282,7 @@ export class Engine {
       case "closed":
         return;
       case "ready":
-        return this.#end(this.#decoder.midMessage || this.#opener?.midMessage ? EngineError.truncated() : undefined);
+        return this.#end(this.#decoder.midMessage || this.#phase.inbound.midMessage ? EngineError.truncated() : undefined);
       case "closing":
         return this.#end(undefined);
       default:
@@ -375,7 +335,7 @@ export class Engine {
     clearTimeout(this.#lingerTimer);
     this.#heartbeat.stop();
     this.#decoder.close();
-    this.#held = undefined;
+    if (phase.name === "ready" || phase.name === "closing") phase.inbound.drop();
     this.#handshake.dispose();
     this.#cipher?.detach();
     if ((phase.name === "ready" || phase.name === "closing") && phase.link.inbound.onWritable === this.#onInboundWritable) {
@@ -416,6 +376,9 @@ export class Engine {
  * unauthenticated peer cannot make us gather gigabytes.
  */
 export const HANDSHAKE_FRAME_MAX = 64 * 1024;
+
+/** Size of the shared read buffer: Node's own read size. */
+const READ_SIZE = 64 * 1024;
 
 function handshakeLimit(maxMessageSize: number): number {
   return maxMessageSize >= 0 ? Math.min(maxMessageSize, HANDSHAKE_FRAME_MAX) : HANDSHAKE_FRAME_MAX;

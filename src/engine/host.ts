@@ -1,6 +1,6 @@
 import type { PeerInfo } from "../pipe/peer";
 import type { Pipe } from "../pipe/pipe";
-import type { Engine } from "./engine";
+import type { Connection } from "./connection";
 import type { EngineError } from "./engine-error";
 
 /** The pipes an engine moves messages through once the peer is accepted. */
@@ -17,12 +17,12 @@ export interface EngineHost {
    * The handshake is done and the peer's Socket-Type is compatible with ours. Return the
    * pipes to move messages through, or undefined to refuse this peer (the engine then closes).
    */
-  engineReady(engine: Engine, peer: PeerInfo): EngineLink | undefined;
+  engineReady(engine: Connection, peer: PeerInfo): EngineLink | undefined;
   /**
    * The connection is gone; called exactly once per engine, also after close() and destroy(),
    * as soon as the stream has closed (so asynchronously after close()/destroy(): the stream
    * then holds no handle or request any more). `error` undefined = orderly end by either
    * side; otherwise why.
    */
-  engineClosed(engine: Engine, error: EngineError | undefined): void;
+  engineClosed(engine: Connection, error: EngineError | undefined): void;
 }

@@ -1,7 +1,7 @@
 import type { Socket } from "node:net";
 import { EMPTY } from "../message";
 import type { PeerInfo } from "../pipe/peer";
-import type { Engine } from "./engine";
+import type { Connection } from "./connection";
 import type { EngineHost, EngineLink } from "./host";
 
 /**
@@ -10,7 +10,7 @@ import type { EngineHost, EngineLink } from "./host";
  * written as they are. An empty message is the connect and disconnect notice in, and a
  * request to close the connection out (after what was queued before it).
  */
-export class RawEngine {
+export class RawEngine implements Connection {
   readonly #stream: Socket;
   readonly #host: EngineHost;
   readonly #endpoint: string;
@@ -32,7 +32,7 @@ export class RawEngine {
     stream.on("end", () => this.#end());
     if (stream.destroyed) return this.#end();
     const info: PeerInfo = { socketType: "STREAM", identity: EMPTY, metadata: new Map(), endpoint: this.#endpoint };
-    const link = this.#host.engineReady(this as unknown as Engine, info);
+    const link = this.#host.engineReady(this, info);
     if (link === undefined) return this.#end();
     this.#link = link;
     link.inbound.write([EMPTY]);
@@ -82,6 +82,6 @@ export class RawEngine {
       link.inbound.write([EMPTY]);
     }
     this.#stream.destroy();
-    this.#host.engineClosed(this as unknown as Engine, undefined);
+    this.#host.engineClosed(this, undefined);
   }
 }

@@ -1,5 +1,5 @@
 import type { Socket as NetSocket } from "node:net";
-import { Engine, type EngineError, type EngineHost } from "../engine/engine";
+import { Engine, type Connection, type EngineError, type EngineHost, type EngineOptions } from "../engine/engine";
 import { RawEngine } from "../engine/raw-engine";
 import { mechanismFactory } from "../mechanisms/select";
 import { Peer, type PeerInfo } from "../pipe/peer";
@@ -33,7 +33,7 @@ export class Session implements EngineHost {
   /** Pipes made at connect time and kept across reconnects (libzmq, unless immediate; never for raw STREAM links). */
   readonly #keepsPipes: boolean;
   #peer: Peer | undefined = undefined;
-  #engine: Engine | RawEngine | undefined = undefined;
+  #engine: Connection | undefined = undefined;
   #closing = false;
   #lingerTimer: NodeJS.Timeout | undefined = undefined;
   /** Closing with messages still to deliver keeps the process alive, as libzmq's blocky context does. */
@@ -69,32 +69,29 @@ export class Session implements EngineHost {
       stream.destroy();
       return;
     }
-    const o = this.#options;
-    if (o.socketType === "STREAM") {
-      this.#engine = new RawEngine(stream, this.endpoint, this);
-      return this.#engine.start();
-    }
-    this.#engine = new Engine(
-      stream,
-      {
-        socketType: o.socketType,
-        routingId: o.routingId,
-        maxMessageSize: o.maxMessageSize,
-        handshakeInterval: o.handshakeInterval,
-        heartbeatInterval: o.heartbeatInterval,
-        heartbeatTimeout: o.heartbeatTimeout,
-        heartbeatTimeToLive: o.heartbeatTimeToLive,
-        endpoint: this.endpoint,
-        asServer: !this.#persistent,
-        mechanism: mechanismFactory(o.security, this.#owner.context),
-      },
-      this,
-    );
-    this.#engine.start();
+    const connection = this.#options.socketType === "STREAM" ? new RawEngine(stream, this.endpoint, this) : new Engine(stream, this.#engineOptions(), this);
+    this.#engine = connection;
+    connection.start();
   }
 
-  engineReady(engine: Engine, info: PeerInfo): { inbound: Pipe; outbound: Pipe } | undefined {
-    if (engine !== (this.#engine as unknown)) return undefined;
+  #engineOptions(): EngineOptions {
+    const o = this.#options;
+    return {
+      socketType: o.socketType,
+      routingId: o.routingId,
+      maxMessageSize: o.maxMessageSize,
+      handshakeInterval: o.handshakeInterval,
+      heartbeatInterval: o.heartbeatInterval,
+      heartbeatTimeout: o.heartbeatTimeout,
+      heartbeatTimeToLive: o.heartbeatTimeToLive,
+      endpoint: this.endpoint,
+      asServer: !this.#persistent,
+      mechanism: mechanismFactory(o.security, this.#owner.context),
+    };
+  }
+
+  engineReady(engine: Connection, info: PeerInfo): { inbound: Pipe; outbound: Pipe } | undefined {
+    if (engine !== this.#engine) return undefined;
     if (this.#options.connectRoutingId !== undefined) info.connectRoutingId = this.#options.connectRoutingId;
     this.#owner.emitEvent("handshake", { address: this.endpoint });
     if (this.#peer === undefined) {
@@ -109,8 +106,8 @@ export class Session implements EngineHost {
     return { inbound: peer.inbound, outbound: peer.outbound };
   }
 
-  engineClosed(engine: Engine, error: EngineError | undefined): void {
-    if (engine !== (this.#engine as unknown)) return;
+  engineClosed(engine: Connection, error: EngineError | undefined): void {
+    if (engine !== this.#engine) return;
     this.#engine = undefined;
     if (this.#peer !== undefined) {
       // The pipes outlive this engine (connecting side): unhook it so the next engine takes over.

@@ -1,6 +1,6 @@
 import { once } from "node:events";
 import * as net from "node:net";
-import { Engine, type EngineError, type EngineHost, type EngineLink, type EngineOptions } from "../../../src/engine/engine";
+import { Engine, type Connection, type EngineError, type EngineHost, type EngineLink, type EngineOptions } from "../../../src/engine/engine";
 import type { Message } from "../../../src/message";
 import type { PeerInfo } from "../../../src/pipe/peer";
 import { Pipe } from "../../../src/pipe/pipe";
@@ -61,13 +61,13 @@ export class StubHost implements EngineHost {
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
   }
 
-  engineReady(_engine: Engine, peer: PeerInfo): EngineLink | undefined {
+  engineReady(_engine: Connection, peer: PeerInfo): EngineLink | undefined {
     this.readyCalls++;
     this.#resolveReady(peer);
     return this.refuse ? undefined : { inbound: this.inbound, outbound: this.outbound };
   }
 
-  engineClosed(_engine: Engine, error: EngineError | undefined): void {
+  engineClosed(_engine: Connection, error: EngineError | undefined): void {
     this.closedCalls++;
     this.closedWith = error;
     this.#resolveClosed(error);
@@ -196,4 +196,21 @@ export async function turnsUntil(condition: () => boolean, turns = 100): Promise
 export function holdLoop(): () => void {
   const timer = setInterval(() => {}, 1 << 30);
   return () => clearInterval(timer);
+}
+
+/**
+ * Records what every net.Socket but `except` writes, until restore(). The engine takes
+ * its stream over (stream-reads.ts), so a test cannot watch the object it passed in.
+ */
+export function spyWrites(except: net.Socket[] = [], onWrite?: (bytes: Buffer) => void): { writes: Buffer[]; restore(): void } {
+  const writes: Buffer[] = [];
+  const original = net.Socket.prototype.write;
+  net.Socket.prototype.write = function (this: net.Socket, ...args: unknown[]) {
+    if (!except.includes(this) && Buffer.isBuffer(args[0])) {
+      writes.push(Buffer.from(args[0]));
+      onWrite?.(args[0]);
+    }
+    return (original as (...a: unknown[]) => boolean).apply(this, args);
+  } as typeof original;
+  return { writes, restore: () => void (net.Socket.prototype.write = original) };
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { constants } from "node:buffer";
 import { describe, it } from "node:test";
-import { COPY_BELOW, FrameDecoder } from "../../../src/zmtp/decoder";
+import { BODY_FIRST_STEP, BODY_GROWTH, COPY_BELOW, FrameDecoder, READ_IN_PLACE_FROM } from "../../../src/zmtp/decoder";
 import { Prng } from "../../fuzz/prng";
 import { RecordingSink } from "./recording-sink";
 
@@ -119,6 +119,57 @@ describe("FrameDecoder", () => {
     assert.equal(sink.decoded.length, 0);
     assert.ok(decoder.midMessage);
     decoder.close();
+  });
+
+  it("offers a large body's free part for the next read and delivers it once filled in place", () => {
+    const body = new Prng(11).bytes(1 << 20);
+    const data = Buffer.concat([frame(0, body), frame(0, "next")]);
+    const sink = new RecordingSink();
+    const decoder = new FrameDecoder(sink);
+    assert.equal(decoder.readBuffer(), undefined, "no body under way: read anywhere");
+    decoder.write(data.subarray(0, 1000));
+    let at = 1000;
+    const bodyEnd = 9 + body.length;
+    for (let target = decoder.readBuffer(); target !== undefined; target = decoder.readBuffer()) {
+      // A read fills part of what is offered, as a socket read does.
+      const length = Math.min(target.length, 100_000, bodyEnd - at);
+      data.copy(target, 0, at, at + length);
+      at += length;
+      decoder.received(length);
+    }
+    assert.ok(bodyEnd - at < READ_IN_PLACE_FROM, "the tail of a body is read with the next frames");
+    decoder.write(data.subarray(at));
+    assert.deepEqual(sink.summary(), [body.toString("hex"), Buffer.from("next").toString("hex")]);
+  });
+
+  it("grows a straddling body with what arrives, never past BODY_GROWTH times it", () => {
+    const decoder = new FrameDecoder(new RecordingSink());
+    decoder.write(Buffer.concat([longHeader(0, BigInt(constants.MAX_LENGTH)), Buffer.alloc(10)]));
+    assert.equal(decoder.readBuffer()!.length, BODY_FIRST_STEP - 10, "the largest Buffer declared gets the first step only");
+    let arrived = 10;
+    for (let i = 0; i < 6; i++) {
+      const target = decoder.readBuffer()!;
+      assert.ok(arrived + target.length <= Math.max(BODY_FIRST_STEP, BODY_GROWTH * arrived));
+      decoder.received(target.length);
+      arrived += target.length;
+    }
+    decoder.close();
+    assert.equal(decoder.readBuffer(), undefined, "nothing offered once closed");
+  });
+
+  it("reports whether the chunk last written is still needed", () => {
+    const decoder = new FrameDecoder(new RecordingSink());
+    decoder.write(frame(0, "small"));
+    assert.equal(decoder.keepsChunk, false, "a small body is copied out");
+    decoder.write(frame(0, Buffer.alloc(COPY_BELOW)));
+    assert.equal(decoder.keepsChunk, true, "a large body is a view of the chunk");
+    decoder.write(frame(0, "small"));
+    assert.equal(decoder.keepsChunk, false);
+    const refusing = new RecordingSink();
+    refusing.accept = false;
+    const stopped = new FrameDecoder(refusing);
+    stopped.write(Buffer.concat([frame(0, "a"), frame(0, "b")]));
+    assert.equal(stopped.keepsChunk, true, "stopped with part of the chunk undecoded");
   });
 
   it("checks maxMessageSize per frame against the header, before any body arrives", () => {
