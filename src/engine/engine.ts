@@ -247,7 +247,10 @@ export class Engine implements Connection {
   }
 
   readonly #inboundOwner: InboundOwner = {
-    pause: () => this.#stream.pause(),
+    pause: () => {
+      this.#stream.pause();
+      this.#heartbeat.pausedReading();
+    },
     pinged: (ttl, pong) => {
       this.#heartbeat.peerPing(ttl);
       // Like libzmq, which keeps one PONG pending, a peer cannot make us queue PONGs without bound.
@@ -265,6 +268,7 @@ export class Engine implements Connection {
   readonly #onInboundWritable = (): void => {
     const phase = this.#phase;
     if (phase.name !== "ready" || !phase.inbound.retry()) return;
+    this.#heartbeat.resumedReading();
     this.#decoder.resume();
     if (this.#phase.name !== "ready" || this.#decoder.stopped) return;
     if (this.#peerEnded) this.#peerGone();

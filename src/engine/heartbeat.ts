@@ -13,7 +13,10 @@
  *   after a data frame (no PING will ever come again) is never timed out by the TTL. Here
  *   TTL-long silence after any traffic is caught, within one to two TTLs;
  * - "a peer SHOULD treat any incoming traffic (not just a PONG reply) as a sign of life":
- *   `received()` on every chunk cancels both deadlines.
+ *   `received()` on every chunk cancels both deadlines;
+ * - while our own reading is paused (the socket's inbound pipe is full), the peer's silence is
+ *   ours, not its: no deadline expires then (libzmq does expire, and so drops a slow consumer's
+ *   live peers; libzmq issues #3937, #4767). Reading again restarts the deadlines.
  *
  * All timers are unref()ed: heartbeats never keep a process alive.
  */
@@ -37,6 +40,7 @@ export class Heartbeat {
   #peerTtl = 0;
   /** Traffic arrived since the TTL timer was (re)armed: a flag rather than a timer reset per chunk. */
   #trafficInTtl = false;
+  #readingPaused = false;
 
   /** `timeout` -1 = `interval` (libzmq's default), 0 = no timeout. */
   constructor(interval: number, timeout: number, ttl: number, actions: HeartbeatActions) {
@@ -60,6 +64,17 @@ export class Heartbeat {
       this.#timeoutTimer = undefined;
     }
     this.#trafficInTtl = true;
+  }
+
+  /** We stopped reading (back-pressure): silence from now on proves nothing. */
+  pausedReading(): void {
+    this.#readingPaused = true;
+  }
+
+  /** We read again: the deadlines start afresh. */
+  resumedReading(): void {
+    this.#readingPaused = false;
+    this.received();
   }
 
   /** The peer sent a PING with this TTL (deciseconds); call after `received()`. */
@@ -92,12 +107,13 @@ export class Heartbeat {
 
   readonly #onTimeout = (): void => {
     this.#timeoutTimer = undefined;
+    if (this.#readingPaused) return;
     this.#actions.expired(`no traffic within ${this.#timeout} ms of a PING`);
   };
 
   readonly #onTtl = (): void => {
     this.#ttlTimer = undefined;
-    if (this.#trafficInTtl) return this.#armTtl();
+    if (this.#trafficInTtl || this.#readingPaused) return this.#armTtl();
     this.#actions.expired("no traffic within the peer's heartbeat TTL");
   };
 }

@@ -46,7 +46,11 @@ async function pair(s: Sockets, address: string, reqBinds: boolean, relaxed = fa
 
 /** The first REP goes away; a second one takes its place at the same endpoint and is connected to the REQ. */
 async function replace(s: Sockets, client: Request, first: Reply, endpoint: string, reqBinds: boolean): Promise<Reply> {
+  // The REQ must have let go of the first connection: libzmq would otherwise still count it
+  // among its peers and send the next request down it (lost, and the test hangs).
+  const lost = nextEvent(client, "disconnect");
   await closeAndWait(first);
+  await lost;
   const second = rep(s, { reconnectInterval: 10 });
   const connected = nextEvent(client, "handshake");
   if (reqBinds) second.connect(endpoint);

@@ -92,4 +92,19 @@ describe("Heartbeat", () => {
     mock.timers.tick(1000);
     assert.deepEqual(events, []);
   });
+  it("does not expire while our own reading is paused (a slow consumer's peer is alive), and restarts the deadlines when reading resumes", () => {
+    const { events, actions } = recorder();
+    const heartbeat = new Heartbeat(100, 50, 0, actions);
+    heartbeat.peerPing(2); // 200 ms
+    heartbeat.start();
+    heartbeat.pausedReading();
+    mock.timers.tick(1000);
+    assert.ok(!events.includes("expired"), "paused: neither the PING timeout nor the TTL expired");
+    heartbeat.resumedReading();
+    mock.timers.tick(100); // a PING; its timeout runs again
+    assert.ok(!events.includes("expired"));
+    mock.timers.tick(50);
+    assert.ok(events.includes("expired"), "reading again, silence expires as before");
+    heartbeat.stop();
+  });
 });
