@@ -1,7 +1,7 @@
 import type { Context } from "../context";
 import { EMPTY, type Message } from "../message";
 import type { Peer } from "../pipe/peer";
-import type { LinkOptions } from "../session/link-options";
+import { internalLink, type LinkOptions } from "../session/link-options";
 import type { PeerOwner } from "../session/peer-owner";
 import type { InprocLink } from "../transports/inproc";
 import { ZAP_ENDPOINT } from "./zap";
@@ -72,36 +72,4 @@ export function askZap(context: Context, request: Buffer[]): ZapCall {
 }
 
 /** libzmq gives the ZAP pipe no high-water mark; `immediate` makes no pipes before a bind. */
-const ZAP_LINK: LinkOptions = {
-  socketType: "DEALER",
-  routingId: undefined,
-  connectRoutingId: undefined,
-  sendHighWaterMark: 0,
-  receiveHighWaterMark: 0,
-  conflate: false,
-  immediate: true,
-  maxMessageSize: -1,
-  handshakeInterval: 0,
-  heartbeatInterval: 0,
-  heartbeatTimeout: -1,
-  heartbeatTimeToLive: 0,
-  reconnectInterval: -1,
-  reconnectMaxInterval: 0,
-  connectTimeout: 0,
-  ipv6: false,
-  backlog: 0,
-  tcpKeepalive: -1,
-  tcpKeepaliveIdle: -1,
-  tcpAcceptFilter: undefined,
-  security: {
-    plainServer: false,
-    plainUsername: null,
-    plainPassword: null,
-    curveServer: false,
-    curvePublicKey: null,
-    curveSecretKey: null,
-    curveServerKey: null,
-    zapDomain: null,
-    zapEnforceDomain: false,
-  },
-};
+const ZAP_LINK: LinkOptions = internalLink({ socketType: "DEALER", immediate: true, heartbeatTimeout: -1, reconnectInterval: -1 });

@@ -30,3 +30,38 @@ export interface LinkOptions {
   tcpAcceptFilter: string[] | undefined;
   security: SecurityOptions;
 }
+
+/**
+ * The options of a link no user configured (the ZAP pipe, the stand-in for a socket in
+ * another thread): NULL security, no timers, no reconnection, no high-water marks, unless
+ * `settings` says otherwise.
+ */
+export function internalLink(settings: Pick<LinkOptions, "socketType"> & Partial<LinkOptions>): LinkOptions {
+  return {
+    routingId: undefined,
+    connectRoutingId: undefined,
+    sendHighWaterMark: 0,
+    receiveHighWaterMark: 0,
+    conflate: false,
+    immediate: false,
+    maxMessageSize: -1,
+    handshakeInterval: 0,
+    heartbeatInterval: 0,
+    heartbeatTimeout: 0,
+    heartbeatTimeToLive: 0,
+    reconnectInterval: 0,
+    reconnectMaxInterval: 0,
+    connectTimeout: 0,
+    ipv6: false,
+    backlog: 0,
+    tcpKeepalive: -1,
+    tcpKeepaliveIdle: -1,
+    tcpAcceptFilter: undefined,
+    security: {
+      plainServer: false, plainUsername: null, plainPassword: null,
+      curveServer: false, curvePublicKey: null, curveSecretKey: null, curveServerKey: null,
+      zapDomain: null, zapEnforceDomain: false, mechanism: null, asServer: false,
+    },
+    ...settings,
+  };
+}

@@ -4,7 +4,7 @@ import type { Peer } from "../pipe/peer";
 import type { Pipe } from "../pipe/pipe";
 import { SharedRingReader, SharedRingWriter, closeForDeadReader, endForDeadWriter, type RingPort, type SharedRingEnd } from "../pipe/shared-ring";
 import { pumpFromRing, pumpToRing } from "../pipe/shared-ring-bridge";
-import type { LinkOptions } from "../session/link-options";
+import { internalLink, type LinkOptions } from "../session/link-options";
 import type { PeerOwner } from "../session/peer-owner";
 import type { SocketTypeName } from "../socket-type";
 
@@ -176,31 +176,10 @@ export class RingBridge implements PeerOwner {
 
 /** The options of the socket over there, as far as an inproc link reads them. */
 function remoteOptions(remote: SideInfo): LinkOptions {
-  return {
+  return internalLink({
     socketType: remote.socketType,
     routingId: remote.routingId === undefined ? undefined : Buffer.from(remote.routingId),
-    connectRoutingId: undefined,
     sendHighWaterMark: remote.sendHighWaterMark,
     receiveHighWaterMark: remote.receiveHighWaterMark,
-    conflate: false,
-    immediate: false,
-    maxMessageSize: -1,
-    handshakeInterval: 0,
-    heartbeatInterval: 0,
-    heartbeatTimeout: 0,
-    heartbeatTimeToLive: 0,
-    reconnectInterval: 0,
-    reconnectMaxInterval: 0,
-    connectTimeout: 0,
-    ipv6: false,
-    backlog: 0,
-    tcpKeepalive: -1,
-    tcpKeepaliveIdle: -1,
-    tcpAcceptFilter: undefined,
-    security: {
-      plainServer: false, plainUsername: null, plainPassword: null,
-      curveServer: false, curvePublicKey: null, curveSecretKey: null, curveServerKey: null,
-      zapDomain: null, zapEnforceDomain: false, mechanism: null, asServer: false,
-    },
-  };
+  });
 }
