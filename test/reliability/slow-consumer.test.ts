@@ -101,4 +101,22 @@ describe("slow consumer", () => {
         stalled.destroy();
       }
     }));
+  it("heartbeats on both sides and a PULL that stops reading: its live peer is kept, nothing lost (libzmq drops it)", T, () =>
+    withContext(async (context) => {
+      const heartbeats = { heartbeatInterval: 100, heartbeatTimeout: 1000 };
+      const pull = new zmq.Pull({ context, ...heartbeats, receiveHighWaterMark: 100 });
+      await pull.bind("tcp://127.0.0.1:*");
+      const push = new zmq.Push({ context, ...heartbeats, sendHighWaterMark: 100, sendTimeout: 200 });
+      let disconnects = 0;
+      for (const socket of [pull, push]) socket.events.on("disconnect", () => disconnects++);
+      push.connect(pull.lastEndpoint!);
+      // Until both pipes and the kernel's buffers are full: the PULL has stopped reading.
+      const sent = await offer((message) => push.send(message));
+      assert.ok(sent * SIZE < OFFERED, "the PUSH never blocked");
+      // The stall itself, three heartbeat timeouts long: the PULL reads nothing, so it sees no
+      // PING, PONG or data from the PUSH; the PUSH hears the PULL's PINGs.
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      for (let i = 0; i < sent; i++) assert.equal((await bounded(pull.receive(), 10000, `message ${i}`))[0]![0], i & 0xff);
+      assert.equal(disconnects, 0, "a stalled but live connection was dropped");
+    }));
 });
