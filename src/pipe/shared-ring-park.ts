@@ -73,7 +73,7 @@ export function park(control: Int32Array, cell: number, flag: number, seen: numb
  * wipe the flag of the next park: between our load of 1 and our store of 0, the parker may see
  * the new value by itself, wake, drain, park again (flag = 1) and reach waitAsync after our
  * notify; it would then wait with flag 0 and no later publish would notify it (the bench's
- * hangs, test/threads/park-race.test.ts). Until the woken parker clears its flag, publishes
+ * hangs under load). Until the woken parker clears its flag, publishes
  * notify an empty waiter list, which is cheap.
  */
 export function publish(control: Int32Array, cell: number, flag: number, value: number): boolean {

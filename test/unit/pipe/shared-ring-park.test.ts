@@ -9,7 +9,7 @@ describe("ring parking (one thread)", () => {
   // A publisher that cleared the flag itself could clear the flag of the parker's next park
   // (the parker may see the value, wake and park again between the publisher's load of the flag
   // and its store), leaving that park unseen by every later publish: a lost wake-up.
-  // test/threads/park-race.test.ts provokes that interleaving across threads.
+  // Across threads it needs the publisher preempted in that window: rare, but the bench hit it.
   it("publish notifies a parked side but leaves its flag to it; the woken side clears it", async () => {
     const control = new Int32Array(new SharedArrayBuffer(8));
     const woken = new Promise<void>((resolve) => park(control, CELL, FLAG, 0, resolve));
