@@ -11,6 +11,7 @@
  * are sequentially consistent, so at least one of the two loads sees the other's store:
  * either the parker sees the new value and does not wait, or the publisher sees the flag and
  * notifies. waitAsync itself also returns "not-equal" at once if the cell moved meanwhile.
+ * This holds only if nobody but the parker writes its flag (see publish).
  *
  * A pending waitAsync does not keep Node's event loop alive (measured on Node 20), so a park
  * holds a ref'd timer until it ends (unless `holdsLoop` is false): a worker waiting for messages
@@ -64,11 +65,19 @@ export function park(control: Int32Array, cell: number, flag: number, seen: numb
   };
 }
 
-/** Publishes a new value of `cell` (one atomic store) and notifies only if the other side parked. */
+/**
+ * Publishes a new value of `cell` (one atomic store) and notifies only if the other side parked.
+ * Returns true when the notify woke it.
+ *
+ * The flag is the parker's alone to clear (finish, cancel). A publisher that cleared it could
+ * wipe the flag of the next park: between our load of 1 and our store of 0, the parker may see
+ * the new value by itself, wake, drain, park again (flag = 1) and reach waitAsync after our
+ * notify; it would then wait with flag 0 and no later publish would notify it (the bench's
+ * hangs under load). Until the woken parker clears its flag, publishes
+ * notify an empty waiter list, which is cheap.
+ */
 export function publish(control: Int32Array, cell: number, flag: number, value: number): boolean {
   Atomics.store(control, cell, value | 0);
   if (Atomics.load(control, flag) === 0) return false;
-  Atomics.store(control, flag, 0);
-  Atomics.notify(control, cell);
-  return true;
+  return Atomics.notify(control, cell) > 0;
 }

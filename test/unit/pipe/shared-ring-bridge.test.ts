@@ -45,7 +45,7 @@ describe("shared ring bridge (Pipe ↔ ring)", () => {
     const { from, to } = bridge(64, 4);
     to.close();
     while (from.write([Buffer.from("x")])) {}
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise<void>((resolve) => (from.onWritable = resolve)); // a refused writer is woken by close
     assert.equal(from.closed, true);
   });
 });
