@@ -79,14 +79,30 @@ it(`a streaming peer SIGKILLed ${ROUNDS} times: reconnect every time, in order, 
   withContext(async (context) => {
     const port = await freePort();
     const pull = new zmq.Pull({ context, reconnectInterval: 20, reconnectMaxInterval: 100 });
+    // A disconnect ends either a connection that finished its handshake (an incarnation's death) or
+    // a connect attempt that did not: a SIGKILLed peer's sockets close one by one, so under load our
+    // reconnect can complete in the kernel backlog of its listener after its connection dropped, and
+    // is reset when the listener goes (connect, handshake:error:other ECONNRESET, disconnect), as
+    // with libzmq. Only the first kind is a death; counting both failed 2 runs in 9 under load.
     let handshakes = 0;
-    let disconnects = 0;
+    let deaths = 0;
+    let handshakesWhileConnected = 0;
+    let attemptsReset = 0;
+    let connected = false;
+    let onDeath: (() => void) | undefined;
     let handshakeAt = 0;
     pull.events.on("handshake", () => {
       handshakes++;
+      if (connected) handshakesWhileConnected++;
+      connected = true;
       handshakeAt = performance.now();
     });
-    pull.events.on("disconnect", () => disconnects++);
+    pull.events.on("disconnect", () => {
+      if (!connected) return void attemptsReset++;
+      connected = false;
+      deaths++;
+      onDeath?.();
+    });
     pull.connect(`tcp://127.0.0.1:${port}`);
     let handlesAfterFirst = 0;
     let heapAfterFirst = 0;
@@ -103,12 +119,12 @@ it(`a streaming peer SIGKILLed ${ROUNDS} times: reconnect every time, in order, 
     try {
       for (let round = 1; round <= LAST; round++) {
         const child = await bounded(next, 20000, `round ${round}: the peer did not start`);
-        const connected = events(pull, "handshake");
-        const dead = events(pull, "disconnect");
+        const reconnected = events(pull, "handshake");
+        const dead = new Promise<void>((resolve) => (onDeath = resolve));
         const bindAt = performance.now();
         await bindPeer(child, port, round);
         if (round < LAST) next = forkPeer(); // starts while this incarnation streams
-        await bounded(connected, 20000, `round ${round}: no reconnect to the new peer`);
+        await bounded(reconnected, 20000, `round ${round}: no reconnect to the new peer`);
         reconnects.push(handshakeAt - bindAt);
         // Receive until PER_ROUND messages of this incarnation arrived (older ones may still be queued).
         let got = 0;
@@ -138,7 +154,7 @@ it(`a streaming peer SIGKILLed ${ROUNDS} times: reconnect every time, in order, 
             const handles = omqHandles().length;
             console.log(
               `peer death: ${WARMUP} + ${ROUNDS} rounds; reconnect from the new peer's bind: median ${median(reconnects).toFixed(0)} ms, max ${Math.max(...reconnects).toFixed(0)} ms; ` +
-                `heap after the first measured round ${mib(heapAfterFirst)}, after the last ${mib(heap)}; handles ${handlesAfterFirst} then ${handles}`,
+                `connect attempts lost before their handshake ${attemptsReset}; heap after the first measured round ${mib(heapAfterFirst)}, after the last ${mib(heap)}; handles ${handlesAfterFirst} then ${handles}`,
             );
             assert.ok(heap <= heapAfterFirst * 1.1, `heap grew from ${mib(heapAfterFirst)} to ${mib(heap)}`);
             // +2: a reconnect timer or connect attempt may be in flight at one measurement and not the other.
@@ -150,5 +166,6 @@ it(`a streaming peer SIGKILLed ${ROUNDS} times: reconnect every time, in order, 
       for (const child of alive) child.kill("SIGKILL");
     }
     assert.equal(handshakes, LAST, "one handshake per incarnation");
-    assert.equal(disconnects, LAST);
+    assert.equal(handshakesWhileConnected, 0, "a handshake while the previous connection was still up");
+    assert.equal(deaths, LAST, "one death noticed per incarnation");
   }));
