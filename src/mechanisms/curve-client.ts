@@ -1,19 +1,9 @@
-import { ERROR, parseError, READY, splitCommand } from "../zmtp/commands";
 import { encodeMetadata, parseMetadata, type Metadata } from "../zmtp/metadata";
 import { ProtocolError } from "../zmtp/protocol-error";
 import { randomOctets, view, type CurveCrypto } from "./curve-crypto";
 import { CurveMessages } from "./curve-messages";
-import { peerErrorFailure } from "./error-reason";
-import {
-  HANDSHAKING,
-  protocolFailure,
-  READY_STATUS,
-  type DecodedFrame,
-  type Mechanism,
-  type MechanismFailure,
-  type MechanismOptions,
-  type MechanismStatus,
-} from "./mechanism";
+import { HandshakeClient } from "./handshake-client";
+import { protocolFailure, type DecodedFrame, type MechanismFailure, type MechanismOptions } from "./mechanism";
 import { basicProperties } from "./properties";
 
 /** The client's long-term keys and the server's public key, 32 octets each. */
@@ -31,25 +21,16 @@ export interface CurveClientKeys {
  *              *message
  *
  * "The client SHALL generate a unique key pair for each connection" (C', c'), kept only
- * by this object. States, one line each:
- * - hello: HELLO is next. welcome: waiting for WELCOME (or ERROR).
- * - initiate: WELCOME opened (S' and the cookie); INITIATE is next.
- * - ready: waiting for READY (or ERROR). done: encrypted traffic (`encodeFrame`).
+ * by this object. The handshake's shape is HandshakeClient's; after READY, encrypted
+ * traffic (`encodeFrame`).
  */
-type State = "hello" | "welcome" | "initiate" | "ready" | "done";
-
-export class CurveClient implements Mechanism {
+export class CurveClient extends HandshakeClient {
   readonly name = "CURVE";
-  readonly asServer = false;
-  readonly #options: MechanismOptions;
   readonly #crypto: CurveCrypto;
   readonly #keys: CurveClientKeys;
   readonly #transient: { publicKey: Buffer; secretKey: Buffer };
   /** Box key between S and c' (HELLO's signature box and WELCOME's box). */
   readonly #permanentKey: Uint8Array | undefined;
-  #state: State = "hello";
-  #status: MechanismStatus = HANDSHAKING;
-  #peerMetadata: Metadata = new Map();
   /** From WELCOME: the server's transient key S' and the cookie to echo. */
   #serverTransient: Buffer | undefined = undefined;
   #cookie: Buffer | undefined = undefined;
@@ -59,47 +40,12 @@ export class CurveClient implements Mechanism {
   #messages: CurveMessages | undefined = undefined;
 
   constructor(options: MechanismOptions, crypto: CurveCrypto, keys: CurveClientKeys) {
-    this.#options = options;
+    super(options);
     this.#crypto = crypto;
     this.#keys = keys;
     this.#transient = crypto.keyPair();
     this.#permanentKey = crypto.sharedKey(keys.serverKey, this.#transient.secretKey);
-    if (this.#permanentKey === undefined) this.#fail(protocolFailure("ERR_ZMTP_KEY_EXCHANGE", "the server key is not a usable Curve25519 key"));
-  }
-
-  get status(): MechanismStatus {
-    return this.#status;
-  }
-
-  get peerMetadata(): Metadata {
-    return this.#peerMetadata;
-  }
-
-  nextCommand(): Buffer | undefined {
-    if (this.#status.state === "error") return undefined;
-    if (this.#state === "hello") {
-      this.#state = "welcome";
-      return this.#hello();
-    }
-    if (this.#state === "initiate") {
-      this.#state = "ready";
-      return this.#initiate();
-    }
-    return undefined;
-  }
-
-  processCommand(body: Buffer): void {
-    if (this.#status.state === "error") return;
-    const command = splitCommand(body);
-    if (command instanceof ProtocolError) return this.#fail(protocolFailure(command.code, command.message));
-    if (command.name === "WELCOME" && this.#state === "welcome") return this.#welcome(command.data);
-    if (command.name === READY && this.#state === "ready") return this.#ready(command.data);
-    if (command.name === ERROR && (this.#state === "welcome" || this.#state === "ready")) {
-      const reason = parseError(command.data);
-      if (reason instanceof ProtocolError) return this.#fail(protocolFailure(reason.code, reason.message));
-      return this.#fail(peerErrorFailure(reason));
-    }
-    this.#fail(protocolFailure("ERR_ZMTP_UNEXPECTED_COMMAND", `unexpected ${command.name} in the CURVE handshake`));
+    if (this.#permanentKey === undefined) this.fail(protocolFailure("ERR_ZMTP_KEY_EXCHANGE", "the server key is not a usable Curve25519 key"));
   }
 
   encodeFrame(frame: Buffer, more: boolean, command = false): Buffer {
@@ -111,7 +57,7 @@ export class CurveClient implements Mechanism {
   }
 
   /** hello = %d5 "HELLO" version(1, 0) 72%x00 C' short-nonce Box[64 * %x0](C'->S); 200 octets. */
-  #hello(): Buffer {
+  protected hello(): Buffer {
     const body = Buffer.alloc(200);
     body.write("\x05HELLO\x01\x00", 0, "latin1");
     this.#transient.publicKey.copy(body, 80);
@@ -122,29 +68,28 @@ export class CurveClient implements Mechanism {
   }
 
   /** welcome = %d7 "WELCOME" long-nonce(16) Box[S' + cookie](S->C') (144); 168 octets. */
-  #welcome(data: Buffer): void {
-    if (data.length !== 160) return this.#fail(protocolFailure("ERR_ZMTP_MALFORMED_COMMAND_WELCOME", "WELCOME is not 168 octets"));
+  protected welcome(data: Buffer): void {
+    if (data.length !== 160) return this.fail(protocolFailure("ERR_ZMTP_MALFORMED_COMMAND_WELCOME", "WELCOME is not 168 octets"));
     const plain = this.#crypto.open(data.subarray(16), nonce("WELCOME-", data.subarray(0, 16)), this.#permanentKey!);
-    if (plain === undefined) return this.#fail(protocolFailure("ERR_ZMTP_CRYPTOGRAPHIC", "WELCOME box does not open (wrong server key?)"));
+    if (plain === undefined) return this.fail(protocolFailure("ERR_ZMTP_CRYPTOGRAPHIC", "WELCOME box does not open (wrong server key?)"));
     this.#serverTransient = Buffer.from(plain.subarray(0, 32));
     this.#cookie = Buffer.from(plain.subarray(32, 128));
     this.#sessionKey = this.#crypto.sharedKey(this.#serverTransient, this.#transient.secretKey);
     this.#vouchKey = this.#crypto.sharedKey(this.#serverTransient, this.#keys.secretKey);
     if (this.#sessionKey === undefined || this.#vouchKey === undefined) {
-      return this.#fail(protocolFailure("ERR_ZMTP_KEY_EXCHANGE", "unusable server transient key"));
+      this.fail(protocolFailure("ERR_ZMTP_KEY_EXCHANGE", "unusable server transient key"));
     }
-    this.#state = "initiate";
   }
 
   /**
    * initiate = %d8 "INITIATE" cookie short-nonce Box[C + vouch + metadata](C'->S'),
    * vouch = long-nonce Box[C' + S](C->S'): the proof that the holder of C made C'.
    */
-  #initiate(): Buffer {
+  protected initiate(): Buffer {
     const crypto = this.#crypto;
     const vouchNonce = randomOctets(16);
     const vouch = crypto.seal(Buffer.concat([this.#transient.publicKey, this.#keys.serverKey]), nonce("VOUCH---", vouchNonce), this.#vouchKey!);
-    const metadata = encodeMetadata(basicProperties(this.#options));
+    const metadata = encodeMetadata(basicProperties(this.options));
     const plain = Buffer.concat([this.#keys.publicKey, vouchNonce, vouch, metadata]);
     const shortNonce = Buffer.alloc(8);
     shortNonce.writeUInt32BE(2, 4); // short nonce 2
@@ -153,21 +98,20 @@ export class CurveClient implements Mechanism {
   }
 
   /** ready = %d5 "READY" short-nonce Box[metadata](S'->C'); 30 octets or more. */
-  #ready(data: Buffer): void {
-    if (data.length < 8 + 16) return this.#fail(protocolFailure("ERR_ZMTP_MALFORMED_COMMAND_READY", "READY too short"));
+  protected ready(data: Buffer): Metadata | undefined {
+    if (data.length < 8 + 16) return this.#refuse(protocolFailure("ERR_ZMTP_MALFORMED_COMMAND_READY", "READY too short"));
     const shortNonce = data.subarray(0, 8);
     const plain = this.#crypto.open(data.subarray(8), nonce("CurveZMQREADY---", shortNonce), this.#sessionKey!);
-    if (plain === undefined) return this.#fail(protocolFailure("ERR_ZMTP_CRYPTOGRAPHIC", "READY box does not open"));
+    if (plain === undefined) return this.#refuse(protocolFailure("ERR_ZMTP_CRYPTOGRAPHIC", "READY box does not open"));
     const metadata = parseMetadata(view(plain));
-    if (metadata instanceof ProtocolError) return this.#fail(protocolFailure(metadata.code, metadata.message));
-    this.#peerMetadata = metadata;
+    if (metadata instanceof ProtocolError) return this.#refuse(protocolFailure(metadata.code, metadata.message));
     this.#messages = new CurveMessages(this.#crypto, this.#sessionKey!, false, 3, Buffer.from(shortNonce));
-    this.#state = "done";
-    this.#status = READY_STATUS;
+    return metadata;
   }
 
-  #fail(failure: MechanismFailure): void {
-    this.#status = { state: "error", failure };
+  #refuse(failure: MechanismFailure): undefined {
+    this.fail(failure);
+    return undefined;
   }
 }
 
