@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import type { Sockets, Transport } from "../helpers";
 import { loadLib } from "../helpers/lib";
+import { rejectsCode } from "../helpers/messages";
 import { dealer, rep, req, router } from "../helpers/request-reply";
 
 type Socket = { bind(a: string): Promise<void>; connect(a: string): void; readonly lastEndpoint: string | null; close(): void };
@@ -109,4 +110,19 @@ export function handshakeFailure(socket: Observed): Promise<string> {
     on.call(socket.events, "handshake:error:protocol", (e) => resolve(`protocol ${e.error?.code}`));
     on.call(socket.events, "handshake:error:other", (e) => resolve(`other ${e.error?.code}`));
   });
+}
+
+type Endpoint = Observed & { readonly lastEndpoint: string | null; receive(): Promise<Buffer[]> };
+type Sender = Observed & { connect(address: string): void; send(message: string): Promise<void> };
+
+/**
+ * `push` connects to the bound `pull` (receiveTimeout 0) and sends: both ends report the
+ * refusal as status 400, and nothing reaches the PULL.
+ */
+export async function refusedWith400(pull: Endpoint, push: Sender): Promise<void> {
+  const failures = Promise.all([handshakeFailure(pull), handshakeFailure(push)]);
+  push.connect(pull.lastEndpoint!);
+  void push.send("must not arrive").catch(() => {});
+  assert.deepEqual(await failures, ["auth 400", "auth 400"]);
+  await rejectsCode(() => pull.receive(), "EAGAIN");
 }
