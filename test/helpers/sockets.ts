@@ -4,7 +4,7 @@
 // once every connection, timer and file is gone; native contexts have no close(), so their
 // sockets are closed one by one (libzmq then tears them down in its own threads).
 import type { Zmq } from "./lib";
-import { lib as libUnderTest } from "./lib";
+import { lib as libUnderTest, nameOf } from "./lib";
 
 type Push = InstanceType<Zmq["Push"]>;
 type Pull = InstanceType<Zmq["Pull"]>;
@@ -30,7 +30,8 @@ export class Sockets {
 
   constructor(lib: Zmq) {
     this.lib = lib;
-    this.context = new lib.Context();
+    // Native contexts made non-blocky, as loadLib() does the global one; omq keeps its defaults.
+    this.context = nameOf(lib) === "zeromq" ? new lib.Context({ blocky: false }) : new lib.Context();
   }
 
   push(options: PushOptions = {}): Push {

@@ -23,7 +23,7 @@ export class IoScope {
 
   constructor(ioThreads: number) {
     this.context = new this.omq.Context({ ioThreads });
-    this.#nativeContext = new this.native.Context();
+    this.#nativeContext = new this.native.Context({ blocky: false });
   }
 
   /** A socket of class `type` on `side`'s library (omq: in the context with I/O threads). */
