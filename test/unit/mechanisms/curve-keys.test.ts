@@ -37,4 +37,11 @@ describe("CURVE keys", () => {
     assert.deepEqual(publicKeyOf(raw), z85Decode(curvePublicKey(raw)));
     assert.throws(() => curvePublicKey("short"), RangeError);
   });
+
+  it("publicKeyOf remembers only the last key: alternating secrets each get their own public key, and a caller can't spoil it", () => {
+    const [a, b] = [curveKeyPair(), curveKeyPair()];
+    for (const pair of [a, b, a, a, b]) assert.equal(z85Encode(publicKeyOf(z85Decode(pair.secretKey)!)), pair.publicKey);
+    publicKeyOf(z85Decode(b.secretKey)!).fill(0);
+    assert.equal(z85Encode(publicKeyOf(z85Decode(b.secretKey)!)), b.publicKey);
+  });
 });
