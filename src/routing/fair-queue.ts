@@ -1,6 +1,5 @@
 import type { Message } from "../message";
-import type { Peer } from "../pipe/peer";
-import { PeerRing } from "./peer-ring";
+import { PeerRotation } from "./peer-rotation";
 
 /**
  * Receives from the peers in turn, one message each, skipping peers with nothing queued
@@ -11,46 +10,14 @@ import { PeerRing } from "./peer-ring";
  * Only active peers are in the rotation, so the cost of a message does not depend on how
  * many idle peers are attached: each idle peer costs one empty read, once, when it runs dry.
  */
-export class FairQueue {
-  readonly #ring = new PeerRing();
-  #lastPeer: Peer | undefined = undefined;
-
-  /** Number of attached peers, active or not. */
-  get size(): number {
-    return this.#ring.size;
-  }
-
-  /** The peer the message last returned by `receive` came from (ROUTER prefixes its id). */
-  get lastPeer(): Peer | undefined {
-    return this.#lastPeer;
-  }
-
-  /** Adds a peer as active: it may already hold messages. */
-  attach(peer: Peer): void {
-    this.#ring.add(peer);
-  }
-
-  /**
-   * Forgets a peer (and `lastPeer`, if it was that one). What is still queued in its
-   * inbound pipe is the socket's business.
-   */
-  detach(peer: Peer): void {
-    this.#ring.delete(peer);
-    if (this.#lastPeer === peer) this.#lastPeer = undefined;
-  }
-
-  /** The peer's inbound pipe has messages again: put it back into the rotation. */
-  activate(peer: Peer): void {
-    this.#ring.activate(peer);
-  }
-
+export class FairQueue extends PeerRotation {
   /** The next message in fair order, or undefined when no peer has one (wait for an activate). */
   receive(): Message | undefined {
-    const ring = this.#ring;
+    const ring = this.ring;
     for (let peer = ring.current; peer !== undefined; peer = ring.current) {
       const message = peer.inbound.read();
       if (message !== undefined) {
-        this.#lastPeer = peer;
+        this.last = peer;
         ring.advance();
         return message;
       }
@@ -65,7 +32,7 @@ export class FairQueue {
    * `activate` follows once a message arrives. It does not move the rotation on.
    */
   get canReceive(): boolean {
-    const ring = this.#ring;
+    const ring = this.ring;
     for (let peer = ring.current; peer !== undefined; peer = ring.current) {
       if (peer.inbound.checkRead()) return true;
       ring.deactivateCurrent(); // checkRead armed the pipe's onReadable

@@ -1,6 +1,5 @@
 import type { Message } from "../message";
-import type { Peer } from "../pipe/peer";
-import { PeerRing } from "./peer-ring";
+import { PeerRotation } from "./peer-rotation";
 
 /**
  * Sends each message to the next peer, round-robin, skipping peers whose outbound pipe is
@@ -12,45 +11,16 @@ import { PeerRing } from "./peer-ring";
  * Messages are whole here (a Message is every frame), so libzmq's mid-message states
  * (`more`, `dropping`) do not exist: a message is either queued whole or refused.
  */
-export class LoadBalancer {
-  readonly #ring = new PeerRing();
-  #lastPeer: Peer | undefined = undefined;
-
-  /** Number of attached peers, active or not. */
-  get size(): number {
-    return this.#ring.size;
-  }
-
-  /** The peer that took the last message `send` accepted (REQ expects its reply from there). */
-  get lastPeer(): Peer | undefined {
-    return this.#lastPeer;
-  }
-
-  /** Adds a peer to the rotation, as active: its first write will tell. */
-  attach(peer: Peer): void {
-    this.#ring.add(peer);
-  }
-
-  /** Forgets a peer (and `lastPeer`, if it was that one). */
-  detach(peer: Peer): void {
-    this.#ring.delete(peer);
-    if (this.#lastPeer === peer) this.#lastPeer = undefined;
-  }
-
-  /** The peer's outbound pipe has room again: put it back into the rotation. */
-  activate(peer: Peer): void {
-    this.#ring.activate(peer);
-  }
-
+export class LoadBalancer extends PeerRotation {
   /**
    * Writes `message` to the next peer that takes it. Returns false when none can: the
    * message was not queued anywhere, and the caller waits for an `activate`.
    */
   send(message: Message): boolean {
-    const ring = this.#ring;
+    const ring = this.ring;
     for (let peer = ring.current; peer !== undefined; peer = ring.current) {
       if (peer.outbound.write(message)) {
-        this.#lastPeer = peer;
+        this.last = peer;
         ring.advance();
         return true;
       }
@@ -65,7 +35,7 @@ export class LoadBalancer {
    * (or, for a pipe that closed, a `detach`). It does not move the rotation on.
    */
   get canSend(): boolean {
-    const ring = this.#ring;
+    const ring = this.ring;
     for (let peer = ring.current; peer !== undefined; peer = ring.current) {
       if (peer.outbound.checkWrite()) return true;
       ring.deactivateCurrent();
