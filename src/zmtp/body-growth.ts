@@ -37,8 +37,9 @@ let spare: Buffer | undefined;
 
 /**
  * A buffer of `capacity` octets for a body of `size`. A step buffer comes from the spare
- * when it is large enough: allocating a fresh 256 KiB per 1 MiB message kept the allocator
- * returning memory to the kernel and faulting it back (2-4× the receiver's system time).
+ * when it is large enough: a fresh 256 KiB step per 1 MiB message is memory the allocator
+ * gets from the kernel and gives back again (brk calls, page faults: measured up to twice the
+ * receiver's system time), on top of the copy.
  */
 export function bodyBuffer(capacity: number, size: number): Buffer {
   if (capacity < size && spare !== undefined && spare.length >= capacity) {
