@@ -1,5 +1,6 @@
 import { constants } from "node:buffer";
 import { EMPTY, type Message } from "../message";
+import { bodyBuffer, bodyCapacity, releaseStep } from "./body-growth";
 import { COMMAND, LONG, LONG_HEADER, MORE, SHORT_HEADER } from "./frame-flags";
 import { ProtocolError } from "./protocol-error";
 
@@ -11,19 +12,7 @@ import { ProtocolError } from "./protocol-error";
  */
 export const COPY_BELOW = 256;
 
-/**
- * A body that straddles chunks is gathered in one buffer, first of at most this size (or
- * the body's, if smaller), then grown BODY_GROWTH-fold as bytes arrive: never allocated by
- * the size the peer declares (it may announce 2^62 octets and send three), so what we hold
- * stays within BODY_GROWTH times what the peer sent, or this step.
- */
-export const BODY_FIRST_STEP = 64 * 1024;
-/**
- * Each growth copies what arrived so far: growing 4-fold, a 1 MiB body is copied 0.3 times
- * over (64 KiB, 256 KiB) where doubling copies it 0.9 times (measured: 0.3 ms per 1 MiB
- * message, a third of the receiver's CPU).
- */
-export const BODY_GROWTH = 4;
+export { BODY_FIRST_STEP, BODY_GROWTH } from "./body-growth";
 
 /**
  * With at least this much of a body still to come, readBuffer() offers the body itself, so
@@ -53,7 +42,7 @@ export interface DecoderOptions {
  * The part of a frame held across chunks (at most one frame header ahead):
  * - header: the first `have` octets of a frame header sit in `#header`.
  * - body: the header was read; the first `have` body octets sit in `body`, which grows
- *   towards `size` as they arrive (see BODY_FIRST_STEP).
+ *   towards `size` as they arrive (body-growth.ts).
  * At a frame boundary there is no partial frame (`undefined`): that is the fast path.
  */
 type PartialFrame =
@@ -257,12 +246,13 @@ export class FrameDecoder {
     return pos + take;
   }
 
-  /** Makes room for `arrived` body octets: BODY_GROWTH times that (at least BODY_FIRST_STEP), never past the body's size. */
+  /** Makes room for `arrived` body octets (body-growth.ts); the step it grows out of may serve the next body. */
   #growBody(partial: PartialFrame & { step: "body" }, arrived: number): void {
-    const capacity = Math.min(partial.size, Math.max(BODY_FIRST_STEP, BODY_GROWTH * arrived));
-    const body = Buffer.allocUnsafe(capacity);
-    if (partial.have > 0) partial.body.copy(body, 0, 0, partial.have);
+    const step = partial.body;
+    const body = bodyBuffer(bodyCapacity(partial.size, arrived), partial.size);
+    if (partial.have > 0) step.copy(body, 0, 0, partial.have);
     partial.body = body;
+    if (step.length > 0) releaseStep(step);
   }
 
   /** Header checks, before a single body octet is stored. */
