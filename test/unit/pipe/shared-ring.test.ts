@@ -41,11 +41,22 @@ describe("SharedRing (one thread)", () => {
     reader.close();
   });
 
-  it("flushes by itself at the end of the synchronous run", async () => {
+  it("flushes by itself at the end of the event-loop turn, not after each microtask", async () => {
     const { writer, reader } = open(1024);
     writer.write(msg("x"));
     await Promise.resolve();
+    assert.equal(reader.read(), undefined, "a loop of awaited sends still batches");
+    await new Promise((resolve) => setImmediate(resolve));
     assert.deepEqual(text(reader.read()), ["x"]);
+    reader.close();
+  });
+
+  it("publishes at once when an eighth of the ring is unpublished", () => {
+    const { writer, reader } = open(1024);
+    writer.write([Buffer.alloc(60)]); // a 68-byte record
+    assert.equal(reader.read(), undefined);
+    writer.write([Buffer.alloc(60)]); // 136 bytes ≥ 1024 / 8
+    assert.equal(reader.read()?.[0]?.length, 60);
     reader.close();
   });
 
