@@ -104,6 +104,25 @@ describe("SharedRing (one thread)", () => {
     reader.close();
   });
 
+  it("wakes a writer parked for room only once half the ring is free (a low-water mark)", async () => {
+    const { writer, reader } = open(1024);
+    const frame = () => [Buffer.alloc(60)]; // 68-byte records: 15 fill the ring
+    let n = 0;
+    while (writer.write(frame())) n++;
+    assert.equal(n, 15);
+    let woken = false;
+    const writable = signal((fn) => (writer.onWritable = fn)).then(() => (woken = true));
+    for (let i = 0; i < 4; i++) assert.equal(reader.read()?.[0]?.length, 60); // gives back a quarter
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(woken, false, "room for a message, but not yet half the ring");
+    assert.equal(reader.stats.notifies, 0);
+    for (let i = 0; i < 4; i++) reader.read(); // the next quarter: over half is free
+    await writable;
+    assert.equal(reader.stats.notifies, 1);
+    assert.equal(writer.write(frame()), true);
+    reader.close();
+  });
+
   it("ends: the reader drains, then done and onDone (also when it was parked)", async () => {
     const { writer, reader } = open(1024);
     assert.equal(reader.read(), undefined);
