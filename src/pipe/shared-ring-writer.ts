@@ -4,6 +4,7 @@ import {
   encodeInline, inlineSize, putU32, ringViews, type RingViews,
 } from "./shared-ring-codec";
 import { park, publish, type Parking } from "./shared-ring-park";
+import { microtask } from "../util/microtask";
 import type { RingPort, RingStats, SharedRingEnd } from "./shared-ring";
 
 /**
@@ -13,10 +14,12 @@ import type { RingPort, RingStats, SharedRingEnd } from "./shared-ring";
  * Write-ahead: write() encodes into the ring past the published TAIL, a region the reader
  * cannot see yet, so it needs no atomics. The batch is published with one Atomics.store of
  * TAIL (the seed's "pre-write area flushed by moving one pointer", figure 24.9): by flush(),
- * at once when an eighth of the ring is unpublished, or else at the end of this event-loop
- * turn (setImmediate). Not at the end of each synchronous run: a loop of `await send()` ends
- * one per message, and a store per message (with a notify whenever the faster reader had
- * parked) halved cross-thread throughput at 16 B. A write that does not
+ * at once when an eighth of the ring is unpublished, and otherwise twice per event-loop turn
+ * that writes: at the end of the synchronous run of its first write (a microtask: a lone
+ * message goes at once, as before) and at the end of the turn (setImmediate) for the rest.
+ * Not at the end of every synchronous run: a loop of `await send()` ends one per message, and
+ * a store per message (with a notify whenever the faster reader had parked) halved
+ * cross-thread throughput at 16 B. A write that does not
  * fit flushes, is refused (returns false, as Pipe does at its HWM) and parks the writer on
  * HEAD; onWritable fires once the reader has given back room for the refused message.
  *
@@ -47,7 +50,8 @@ export class SharedRingWriter {
   #wantAside = false;
   #seq = 0;
   #asideTaken = 0;
-  #flushQueued = false;
+  /** This event-loop turn's first write has queued its flush (a microtask) and the turn's last (setImmediate). */
+  #inTurn = false;
   #ended = false;
   #closed = false;
   #parking: Parking | undefined = undefined;
@@ -101,9 +105,10 @@ export class SharedRingWriter {
       this.#tail = encodeInline(this.#ring, this.#tail, message);
     }
     if (((this.#tail - this.#published) >>> 0) >= this.#eagerFlush) this.flush();
-    else if (!this.#flushQueued) {
-      this.#flushQueued = true;
-      setImmediate(this.#flushTask);
+    else if (!this.#inTurn) {
+      this.#inTurn = true;
+      microtask(this.#flushTask);
+      setImmediate(this.#endTurn);
     }
     return true;
   }
@@ -134,8 +139,9 @@ export class SharedRingWriter {
     this.flush();
   }
 
-  readonly #flushTask = (): void => {
-    this.#flushQueued = false;
+  readonly #flushTask = (): void => this.flush();
+  readonly #endTurn = (): void => {
+    this.#inTurn = false;
     this.flush();
   };
 

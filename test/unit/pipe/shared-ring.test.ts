@@ -41,13 +41,16 @@ describe("SharedRing (one thread)", () => {
     reader.close();
   });
 
-  it("flushes by itself at the end of the event-loop turn, not after each microtask", async () => {
+  it("flushes a turn's first write at the end of its synchronous run, the rest at the end of the turn", async () => {
     const { writer, reader } = open(1024);
     writer.write(msg("x"));
     await Promise.resolve();
+    assert.deepEqual(text(reader.read()), ["x"], "a lone message goes at once");
+    writer.write(msg("y"));
+    await Promise.resolve();
     assert.equal(reader.read(), undefined, "a loop of awaited sends still batches");
     await new Promise((resolve) => setImmediate(resolve));
-    assert.deepEqual(text(reader.read()), ["x"]);
+    assert.deepEqual(text(reader.read()), ["y"]);
     reader.close();
   });
 
