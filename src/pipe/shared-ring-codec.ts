@@ -118,13 +118,15 @@ export function encodeInline(ring: RingViews, pos: number, message: Message): nu
   return pos;
 }
 
-/** Reads the frames of an inline record whose tag (frame count) was already read at pos - 4. */
-export function decodeInline(ring: RingViews, pos: number, count: number): { message: Message; end: number } {
-  const message = new Array<Buffer>(count);
-  for (let i = 0; i < count; i++) {
+/**
+ * Reads the frames of an inline record whose tag (frame count) was already read at pos - 4
+ * into `message` (an array of that length); returns the position after the record.
+ */
+export function decodeInline(ring: RingViews, pos: number, message: Buffer[]): number {
+  for (let i = 0; i < message.length; i++) {
     const len = getU32(ring, pos);
     message[i] = getBytes(ring, (pos + 4) >>> 0, len);
     pos = (pos + 4 + len) >>> 0;
   }
-  return { message, end: pos };
+  return pos;
 }

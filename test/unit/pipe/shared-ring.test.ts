@@ -41,11 +41,25 @@ describe("SharedRing (one thread)", () => {
     reader.close();
   });
 
-  it("flushes by itself at the end of the synchronous run", async () => {
+  it("flushes a turn's first write at the end of its synchronous run, the rest at the end of the turn", async () => {
     const { writer, reader } = open(1024);
     writer.write(msg("x"));
     await Promise.resolve();
-    assert.deepEqual(text(reader.read()), ["x"]);
+    assert.deepEqual(text(reader.read()), ["x"], "a lone message goes at once");
+    writer.write(msg("y"));
+    await Promise.resolve();
+    assert.equal(reader.read(), undefined, "a loop of awaited sends still batches");
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(text(reader.read()), ["y"]);
+    reader.close();
+  });
+
+  it("publishes at once when an eighth of the ring is unpublished", () => {
+    const { writer, reader } = open(1024);
+    writer.write([Buffer.alloc(60)]); // a 68-byte record
+    assert.equal(reader.read(), undefined);
+    writer.write([Buffer.alloc(60)]); // 136 bytes ≥ 1024 / 8
+    assert.equal(reader.read()?.[0]?.length, 60);
     reader.close();
   });
 
@@ -90,6 +104,25 @@ describe("SharedRing (one thread)", () => {
     assert.equal(writer.full, false);
     assert.ok(reader.stats.notifies >= 1, "the reader notified the parked writer");
     assert.equal(writer.write(msg("after")), true);
+    reader.close();
+  });
+
+  it("wakes a writer parked for room only once half the ring is free (a low-water mark)", async () => {
+    const { writer, reader } = open(1024);
+    const frame = () => [Buffer.alloc(60)]; // 68-byte records: 15 fill the ring
+    let n = 0;
+    while (writer.write(frame())) n++;
+    assert.equal(n, 15);
+    let woken = false;
+    const writable = signal((fn) => (writer.onWritable = fn)).then(() => (woken = true));
+    for (let i = 0; i < 4; i++) assert.equal(reader.read()?.[0]?.length, 60); // gives back a quarter
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(woken, false, "room for a message, but not yet half the ring");
+    assert.equal(reader.stats.notifies, 0);
+    for (let i = 0; i < 4; i++) reader.read(); // the next quarter: over half is free
+    await writable;
+    assert.equal(reader.stats.notifies, 1);
+    assert.equal(writer.write(frame()), true);
     reader.close();
   });
 
