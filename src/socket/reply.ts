@@ -6,6 +6,7 @@ import { SocketType } from "../socket-type";
 import { ROUTING_ID_OPTION, defineOptions, type ReadableOptions, type RoutingIdOption, type WritableOptions } from "./options";
 import { makeReadable, makeWritable, Socket, type SocketOptions, type Readable, type Writable } from "./socket";
 import { microtask } from "../util/microtask";
+import { delimiterIndex, firstFrames, framesFrom, joinFrames } from "./frame-lists";
 
 /**
  * REP (RFC 28): receive a request, then send its reply, strictly in turn (EFSM otherwise).
@@ -53,7 +54,7 @@ export class Reply extends Socket {
     if (!this.#replying) throw zmqError("EFSM");
     this.#replying = false;
     // As a ROUTER would: a reply to a peer that is gone or full is dropped.
-    this.#replyPeer?.outbound.write(this.#envelope.concat(message));
+    this.#replyPeer?.outbound.write(joinFrames(this.#envelope, message));
     this.#replyPeer = undefined;
     this.#envelope = [];
     // A receive that waited for its turn may take the next request now.
@@ -81,10 +82,10 @@ export class Reply extends Socket {
     while (this.#request === undefined) {
       const message = this.#fq.receive();
       if (message === undefined) return false;
-      const bottom = message.findIndex((frame) => frame.length === 0);
+      const bottom = delimiterIndex(message);
       if (bottom < 0 || bottom === message.length - 1) continue;
-      this.#requestEnvelope = message.slice(0, bottom + 1);
-      this.#request = message.slice(bottom + 1);
+      this.#requestEnvelope = firstFrames(message, bottom + 1);
+      this.#request = framesFrom(message, bottom + 1);
       this.#requestPeer = this.#fq.lastPeer;
     }
     return true;

@@ -18,6 +18,10 @@ import {
 } from "./options";
 import { makeReadable, makeWritable, Socket, type SocketOptions, type Readable, type Writable } from "./socket";
 import { microtask } from "../util/microtask";
+import { framesFrom, joinFrames } from "./frame-lists";
+
+/** What goes before each request: the empty delimiter frame (RFC 28). */
+const DELIMITER: Message = [EMPTY];
 
 export type RequestSocketOptions = ReadableOptions & WritableOptions & RoutingIdOption & ProbeRouterOption & RequestOptions;
 
@@ -77,7 +81,7 @@ export class Request extends Socket {
   protected override xsend(message: Message): boolean {
     if (this.#expectingReply && !this.option("relaxed", false)) throw zmqError("EFSM");
     const correlate = this.option("correlate", false);
-    const request = correlate ? [this.#idFrame(this.#requestId + 1), EMPTY, ...message] : [EMPTY, ...message];
+    const request = joinFrames(correlate ? [this.#idFrame(this.#requestId + 1), EMPTY] : DELIMITER, message);
     if (!this.#lb.send(request)) return false;
     if (correlate) this.#requestId = (this.#requestId + 1) >>> 0;
     this.#replyPeer = this.#lb.lastPeer;
@@ -119,7 +123,7 @@ export class Request extends Socket {
         start = 1;
       }
       if (message.length < start + 2 || message[start]!.length !== 0) continue;
-      this.#reply = message.slice(start + 1);
+      this.#reply = framesFrom(message, start + 1);
     }
     return true;
   }

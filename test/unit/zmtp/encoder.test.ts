@@ -62,6 +62,19 @@ describe("FrameEncoder", () => {
     assert.deepEqual(Buffer.concat(first), snapshot);
   });
 
+  it("keeps a small flush in one buffer when it crosses into a new batch buffer", () => {
+    const encoder = new FrameEncoder({ batchSize: 1024 });
+    for (let i = 0; i < 50; i++) encoder.message([Buffer.alloc(16, i)]);
+    const first = encoder.take(); // 900 bytes: the batch has 124 left
+    const snapshot = Buffer.concat(first);
+    for (let i = 0; i < 20; i++) encoder.message([Buffer.alloc(16, 100 + i)]);
+    const second = encoder.take();
+    assert.equal(second.length, 1, "the 360 bytes went out as one buffer");
+    assert.equal(second[0].length, 20 * 18);
+    for (let i = 0; i < 20; i++) assert.deepEqual([...second[0].subarray(i * 18, i * 18 + 3)], [0, 16, 100 + i]);
+    assert.deepEqual(Buffer.concat(first), snapshot);
+  });
+
   it("round-trips random messages through the decoder in random splits", () => {
     const prng = new Prng(37);
     const sizes = [0, 1, 16, 255, 256, 1000, INLINE_BELOW - 1, INLINE_BELOW, 70_000];
