@@ -67,10 +67,21 @@ function killGroup(child) {
   }
 }
 
-/** The totals the spec reporter prints at the end of a file's run ("ℹ pass 12"). */
+/**
+ * The totals the spec reporter prints at the end of a file's run ("ℹ pass 12"); for a process
+ * ended before it printed them, the result lines of the tests (a suite's has a "▶" line too).
+ */
 function countsOf(output) {
-  const count = (label) => Number(output.match(new RegExp(`^ℹ ${label} (\\d+)$`, "m"))?.[1] ?? 0);
-  return { tests: count("tests"), pass: count("pass"), fail: count("fail"), skipped: count("skipped") + count("todo") };
+  const count = (label) => Number([...output.matchAll(new RegExp(`^ℹ ${label} (\\d+)$`, "gm"))].at(-1)?.[1] ?? 0);
+  if (/^ℹ tests \d+$/m.test(output)) return { tests: count("tests"), pass: count("pass"), fail: count("fail"), skipped: count("skipped") + count("todo") };
+  const suites = new Set(output.match(/^\s*▶ .*$/gm)?.map((line) => line.replace("▶", "")) ?? []);
+  const results = { tests: 0, pass: 0, fail: 0, skipped: 0 };
+  for (const [line, indent, mark, name] of output.matchAll(/^(\s*)([✔✖﹣]) (.*?)(?: \([\d.]+ms\))?(?: # .*)?$/gm)) {
+    if (suites.has(`${indent} ${name}`) || line === undefined) continue;
+    results.tests++;
+    results[mark === "✔" ? "pass" : mark === "✖" ? "fail" : "skipped"]++;
+  }
+  return results;
 }
 
 async function main() {
