@@ -16,10 +16,11 @@ export const WRITE_CAP = 256 * 1024;
  * run between every two sends, one write per message; measured on a 16 B tcp PUSH, 1 write
  * per message and 146 k msg/s against 1 per 512 and 2.6 M msg/s with nextTick.)
  * A flush reads what is queued (up to WRITE_CAP), encodes it and writes it: one buffer for
- * small messages, or several corked into one writev when large bodies go by reference. A flush that hit the cap continues on the
- * next turn (setImmediate), letting I/O in between. When the stream is backed up (`write`
- * returned false) nothing more is read from the pipe until 'drain', which then takes all
- * that queued meanwhile in one write; the pipe's high-water mark pushes back on the socket.
+ * small messages, or several corked into one writev when large bodies go by reference. A
+ * flush that hit the cap continues on the next turn (setImmediate), letting I/O in between.
+ * When the stream is backed up (`write` returned false) nothing more is read from the pipe
+ * until 'drain', which then takes all that queued meanwhile in one write; the pipe's
+ * high-water mark pushes back on the socket.
  *
  * The stream is ref()ed while messages wait to be written and unref()ed once the pipe
  * is empty and the stream has taken everything, so the process does not exit with
