@@ -1,7 +1,7 @@
 // Preloaded into every test process by run-tests.js.
 // - When the runner's watchdog sends SIGUSR2, the process prints what keeps its event loop
 //   alive, so a hang in CI names its cause.
-// - Once every test of the file has finished, a process still alive 3 s later is ended. If
+// - Once every test of the file has finished, a process still alive 10 s later is ended. If
 //   something of JavaScript's keeps it (a socket, a timer: a leak in omq or in a test), that is
 //   printed and the file fails. If nothing visible does, the hold is in native code, which in
 //   these tests is only the `zeromq` package, the reference peer (its observers now and then
@@ -26,7 +26,7 @@ function guard() {
       }
       process.stderr.write("every test has finished; native code (the zeromq peer) kept the process alive: ended it\n");
       process.exit();
-    }, 3000).unref();
+    }, 10_000).unref();
   });
 }
 
